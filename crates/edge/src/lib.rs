@@ -1,0 +1,12 @@
+//! Glue shared by every worker: binding names, the JSON error envelope, the injectable
+//! clock, the observatory step writer, the email layer and the d1-warmer's duties.
+//! Everything that touches data is generic over [`rtopacks_store::Db`], so it runs in
+//! native tests against SQLite exactly as it runs in a worker against D1.
+#![allow(async_fn_in_trait)]
+
+pub mod bindings;
+pub mod clock;
+pub mod email;
+pub mod error;
+pub mod observatory;
+pub mod warmer;

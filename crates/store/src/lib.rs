@@ -1,0 +1,53 @@
+//! The SQL of the platform, written once and run on two backends:
+//! D1 inside a worker (wasm32) and SQLite natively, where `cargo test` applies the
+//! very same migration files and D1's 100-bound-parameter limit.
+//!
+//! Repositories are plain functions that build [`Statement`]s or take a `&impl Db`.
+#![allow(async_fn_in_trait)] // Workers futures are not Send; nothing here needs them to be.
+
+mod error;
+pub mod observatory;
+mod value;
+
+#[cfg(target_arch = "wasm32")]
+mod d1;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sqlite;
+
+#[cfg(target_arch = "wasm32")]
+pub use d1::D1Db;
+pub use error::StoreError;
+pub use value::{Statement, Value};
+
+/// D1's limit on bound parameters per statement (SQLITE_LIMIT_VARIABLE_NUMBER in production).
+pub const D1_MAX_BOUND_PARAMETERS: usize = 100;
+
+/// What a write reports back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunMeta {
+    /// Rows changed by the statement.
+    pub changes: u64,
+}
+
+/// A database: D1 in a worker, SQLite in native tests.
+pub trait Db {
+    /// Every row of a query, deserialised from column-name keyed objects.
+    async fn all<T: serde::de::DeserializeOwned>(
+        &self,
+        stmt: Statement,
+    ) -> Result<Vec<T>, StoreError>;
+
+    /// Run one write.
+    async fn run(&self, stmt: Statement) -> Result<RunMeta, StoreError>;
+
+    /// Run several writes as one transaction (D1 `batch()`): all or nothing.
+    async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<RunMeta>, StoreError>;
+
+    /// The first row, if any.
+    async fn first<T: serde::de::DeserializeOwned>(
+        &self,
+        stmt: Statement,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self.all(stmt).await?.into_iter().next())
+    }
+}

@@ -1,0 +1,178 @@
+//! The native backend behaves like D1: same migrations, same parameter limit,
+//! transactional batches, rows as column-keyed objects.
+
+use futures::executor::block_on;
+use rtopacks_store::sqlite::SqliteDb;
+use rtopacks_store::{Db, Statement, StoreError, Value};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Name {
+    name: String,
+}
+
+fn tables(db: &SqliteDb) -> Vec<String> {
+    block_on(db.all::<Name>(Statement::new(
+        "SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name",
+    )))
+    .unwrap()
+    .into_iter()
+    .map(|n| n.name)
+    .collect()
+}
+
+#[test]
+fn every_database_migrates_with_the_tables_the_seeds_name() {
+    let expect: [(&str, &[&str]); 4] = [
+        (
+            "rtopacks-db",
+            &[
+                "tga_organisations",
+                "tga_training_components",
+                "tga_qualification_units",
+                "qualification_statuses",
+                "org_statuses",
+                "tga_snapshots",
+                "cricos_institutions",
+                "cricos_courses",
+                "cricos_locations",
+                "cricos_course_locations",
+                "rtos",
+                "rto_contacts",
+                "rto_addresses",
+                "rto_trading_names",
+                "rto_web_addresses",
+                "rto_legal_names",
+                "rto_registrations",
+                "rto_classifications",
+                "rto_scope",
+                "tga_ingest_runs",
+            ],
+        ),
+        (
+            "ops-db",
+            &[
+                "sync_runs",
+                "tga_sync_steps",
+                "sync_steps",
+                "regulatory_events",
+                "sentinel_log",
+                "tga_sync_cursor",
+                "cricos_sync_cursor",
+                "rto_clients",
+                "orgs",
+                "anomaly_log",
+                "api_access_log",
+                "access_allowlist",
+                "interaction_log",
+                "ops_log",
+                "email_outbox",
+            ],
+        ),
+        (
+            "engine-db-oc",
+            &[
+                "users",
+                "sessions",
+                "orgs",
+                "memberships",
+                "documents",
+                "magic_link_tokens",
+            ],
+        ),
+        ("rto-intake-db", &["waitlist", "verification_tokens"]),
+    ];
+    for (database, names) in expect {
+        let db = SqliteDb::migrated(database).unwrap_or_else(|e| panic!("{database}: {e}"));
+        let have = tables(&db);
+        for name in names {
+            assert!(
+                have.iter().any(|t| t == name),
+                "{database} lacks {name}; has {have:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn statements_over_d1s_parameter_limit_are_refused() {
+    let db = SqliteDb::migrated("ops-db").unwrap();
+    let select = |n: usize| {
+        let placeholders: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+        let mut s = Statement::new(format!("SELECT {} AS total", placeholders.join(" + ")));
+        s.params = (0..n).map(|_| Value::Int(1)).collect();
+        s
+    };
+    #[derive(Debug, Deserialize)]
+    struct Total {
+        total: i64,
+    }
+    let ok: Vec<Total> = block_on(db.all(select(100))).unwrap();
+    assert_eq!(ok[0].total, 100);
+    let err = block_on(db.all::<Total>(select(101))).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::TooManyParameters {
+                found: 101,
+                limit: 100
+            }
+        ),
+        "{err}"
+    );
+    // SQLite itself is configured with D1's limit, so raw SQL cannot slip past either.
+    let raw: Vec<String> = (1..=101).map(|i| format!("?{i}")).collect();
+    let conn = db.connection();
+    assert!(conn.prepare(&format!("SELECT {}", raw.join(","))).is_err());
+}
+
+#[test]
+fn a_batch_is_all_or_nothing() {
+    let db = SqliteDb::migrated("ops-db").unwrap();
+    let log = |msg: &str| {
+        Statement::new(
+            "INSERT INTO ops_log (source, level, message, detail, created_at) VALUES ('test', 'info', ?1, '{}', ?2)",
+        )
+        .bind(msg)
+        .bind("2026-11-24T10:00:00Z")
+    };
+    let bad = Statement::new("INSERT INTO ops_log (source, level, message, created_at) VALUES ('t', 'shouting', 'x', ?1)")
+        .bind("2026-11-24T10:00:00Z");
+    assert!(block_on(db.batch(vec![log("first"), bad])).is_err());
+    #[derive(Deserialize)]
+    struct N {
+        n: i64,
+    }
+    let n: Option<N> =
+        block_on(db.first(Statement::new("SELECT count(*) AS n FROM ops_log"))).unwrap();
+    assert_eq!(n.unwrap().n, 0, "the failed batch left a row behind");
+    block_on(db.batch(vec![log("a"), log("b")])).unwrap();
+    let n: Option<N> =
+        block_on(db.first(Statement::new("SELECT count(*) AS n FROM ops_log"))).unwrap();
+    assert_eq!(n.unwrap().n, 2);
+}
+
+#[test]
+fn schemas_refuse_sqlite_datetime_text_in_timestamp_columns() {
+    let db = SqliteDb::migrated("ops-db").unwrap();
+    // The runbook's manual client insert, with `datetime('now')`, is exactly what the ISO rule forbids.
+    let runbook = "INSERT INTO rto_clients (rto_code, is_client, client_since, client_status, plan)
+                   VALUES ('45329', 1, datetime('now'), 'active', 'essential')";
+    assert!(block_on(db.run(Statement::new(runbook))).is_err());
+    let iso = Statement::new(
+        "INSERT INTO rto_clients (rto_code, is_client, client_since, client_status, plan, created_at, updated_at)
+         VALUES ('45329', 1, ?1, 'active', 'essential', ?1, ?1)",
+    )
+    .bind("2026-11-24T10:00:00Z");
+    block_on(db.run(iso)).unwrap();
+}
+
+#[test]
+fn each_statement_is_counted_for_query_budgets() {
+    let db = SqliteDb::migrated("ops-db").unwrap();
+    db.reset_query_count();
+    let one = Statement::new("SELECT 1 AS x");
+    block_on(db.all::<serde_json::Value>(one.clone())).unwrap();
+    block_on(db.batch(vec![one.clone(), one])).unwrap();
+    assert_eq!(db.query_count(), 3);
+}
