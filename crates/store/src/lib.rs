@@ -22,6 +22,9 @@ pub use value::{Statement, Value};
 /// D1's limit on bound parameters per statement (SQLITE_LIMIT_VARIABLE_NUMBER in production).
 pub const D1_MAX_BOUND_PARAMETERS: usize = 100;
 
+/// D1's limit on the length of a LIKE or GLOB pattern, in bytes.
+pub const D1_MAX_PATTERN_LENGTH: usize = 50;
+
 /// What a write reports back.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunMeta {

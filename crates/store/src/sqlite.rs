@@ -9,7 +9,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 
-use crate::{Db, RunMeta, Statement, StoreError, Value, D1_MAX_BOUND_PARAMETERS};
+use crate::{
+    Db, RunMeta, Statement, StoreError, Value, D1_MAX_BOUND_PARAMETERS, D1_MAX_PATTERN_LENGTH,
+};
 
 /// One D1 database, natively. Counts the statements it runs, so tests can hold each
 /// invocation to production's per-invocation query budget.
@@ -30,6 +32,13 @@ impl SqliteDb {
         conn.set_limit(
             Limit::SQLITE_LIMIT_VARIABLE_NUMBER,
             D1_MAX_BOUND_PARAMETERS as i32,
+        )
+        .map_err(db_err)?;
+        // D1 refuses LIKE/GLOB patterns over 50 bytes, at write time (a CHECK with a long
+        // GLOB creates fine and then fails every INSERT): hold native SQLite to the same.
+        conn.set_limit(
+            Limit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
+            D1_MAX_PATTERN_LENGTH as i32,
         )
         .map_err(db_err)?;
         Ok(SqliteDb {
@@ -130,6 +139,14 @@ fn execute(conn: &Connection, stmt: &Statement) -> Result<RunMeta, StoreError> {
     stmt.check_limits()?;
     let mut prepared = conn.prepare(&stmt.sql).map_err(db_err)?;
     let params: Vec<_> = stmt.params.iter().map(to_sql).collect();
+    if prepared.column_count() > 0 {
+        // A read on a write path (D1 allows SELECT in run() and batch()): drain it.
+        let mut rows = prepared
+            .query(rusqlite::params_from_iter(params))
+            .map_err(db_err)?;
+        while rows.next().map_err(db_err)?.is_some() {}
+        return Ok(RunMeta { changes: 0 });
+    }
     let changes = prepared
         .execute(rusqlite::params_from_iter(params))
         .map_err(db_err)?;

@@ -176,3 +176,12 @@ fn each_statement_is_counted_for_query_budgets() {
     block_on(db.batch(vec![one.clone(), one])).unwrap();
     assert_eq!(db.query_count(), 3);
 }
+
+#[test]
+fn glob_patterns_over_d1s_fifty_bytes_are_refused_as_on_d1() {
+    let db = SqliteDb::open_in_memory().unwrap();
+    let long = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:*Z"; // 54 bytes
+    let q = |p: &str| Statement::new("SELECT ('2026-11-24T10:00:00Z' GLOB ?1) AS ok").bind(p);
+    assert!(block_on(db.all::<serde_json::Value>(q(long))).is_err());
+    assert!(block_on(db.all::<serde_json::Value>(q("[0-9][0-9][0-9][0-9]-*T*Z"))).is_ok());
+}
