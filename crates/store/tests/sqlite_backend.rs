@@ -185,3 +185,21 @@ fn glob_patterns_over_d1s_fifty_bytes_are_refused_as_on_d1() {
     assert!(block_on(db.all::<serde_json::Value>(q(long))).is_err());
     assert!(block_on(db.all::<serde_json::Value>(q("[0-9][0-9][0-9][0-9]-*T*Z"))).is_ok());
 }
+
+#[test]
+fn dev_seeds_apply_to_the_migrated_schemas_and_are_idempotent() {
+    let seeds = rtopacks_store::sqlite::migrations_root().join("../scripts/seed");
+    for entry in std::fs::read_dir(&seeds).unwrap() {
+        let dir = entry.unwrap().path();
+        let database = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let db = SqliteDb::migrated(&database).unwrap();
+        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for _ in 0..2 {
+            for f in &files {
+                let sql = std::fs::read_to_string(f).unwrap();
+                db.connection().execute_batch(&sql).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            }
+        }
+    }
+}
