@@ -13,11 +13,12 @@ struct Tables {
 }
 
 /// One cheap read that touches the database file (its schema page): keeps it warm and
-/// tells how many tables it holds.
+/// tells how many tables it holds (its own, not SQLite's or D1's internal ones).
 pub async fn warm(db: &impl Db) -> Result<i64, StoreError> {
     let row: Option<Tables> = db
         .first(Statement::new(
-            "SELECT count(*) AS tables FROM sqlite_master WHERE type = 'table'",
+            "SELECT count(*) AS tables FROM sqlite_master
+              WHERE type = 'table' AND name NOT GLOB 'sqlite_*' AND name NOT GLOB '_cf_*'",
         ))
         .await?;
     Ok(row.map_or(0, |r| r.tables))

@@ -193,12 +193,17 @@ fn dev_seeds_apply_to_the_migrated_schemas_and_are_idempotent() {
         let dir = entry.unwrap().path();
         let database = dir.file_name().unwrap().to_string_lossy().into_owned();
         let db = SqliteDb::migrated(&database).unwrap();
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
         for _ in 0..2 {
             for f in &files {
                 let sql = std::fs::read_to_string(f).unwrap();
-                db.connection().execute_batch(&sql).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+                db.connection()
+                    .execute_batch(&sql)
+                    .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
             }
         }
     }

@@ -1,0 +1,75 @@
+// Local stack (scripts/dev): every worker in one Miniflare on one port, state persisted in
+// .wrangler/state (wrangler dev's layout, so `wrangler d1 ... --local --persist-to .wrangler/state`
+// sees the same databases), migrations and seeds applied idempotently, crons fireable over HTTP.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Miniflare, Log, LogLevel } from 'miniflare';
+import { ROOT, routeHosts } from './workers.mjs';
+import { loadWorkers, miniflareOptions } from './platform.mjs';
+import { migrateAll, applyTracked } from './migrate.mjs';
+
+const port = Number(process.env.PORT ?? 8787);
+const host = process.env.HOST ?? '127.0.0.1';
+const base = `http://${host}:${port}`;
+
+if (!process.argv.includes('--no-build')) {
+  const build = spawnSync('bash', [join(ROOT, 'scripts/build')], { stdio: 'inherit', cwd: ROOT });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const { workers, databases } = loadWorkers();
+const missing = workers.filter((w) => !existsSync(w.main));
+if (missing.length) {
+  console.error(`not built: ${missing.map((w) => w.main).join(', ')} (run scripts/build)`);
+  process.exit(1);
+}
+
+// Every worker also answers on <stem>.localhost, so route-less cron and queue workers are reachable.
+const localHost = (w) => `${w.stem}.localhost`;
+const extraRoutes = Object.fromEntries(workers.map((w) => [w.stem, [`${localHost(w)}/*`]]));
+// NOW=2026-11-24T10:00:00Z pins the clock the workers read (TEST_CLOCK), as in tests; unset = real time.
+const clock = process.env.NOW
+  ? () => new Response(new Date(process.env.NOW).toISOString(), { headers: { 'content-type': 'text/plain' } })
+  : undefined;
+
+const mf = new Miniflare({
+  workers: miniflareOptions(workers, { clock, extraRoutes }),
+  host,
+  port,
+  defaultPersistRoot: join(ROOT, '.wrangler/state/v3'),
+  unsafeTriggerHandlers: true, // GET /cdn-cgi/handler/scheduled?cron=... fires a worker's cron
+  cf: false,
+  log: new Log(LogLevel.INFO),
+});
+await mf.ready;
+
+const getDb = (d) => mf.getD1Database(d.bindings[0].binding, d.bindings[0].worker);
+for (const [name, files] of Object.entries(await migrateAll(databases, getDb))) {
+  if (files.length) console.log(`migrated ${name}: ${files.join(', ')}`);
+}
+// Seeds: scripts/seed/<database_name>/*.sql, each applied once (tracked in d1_seeds).
+for (const d of databases) {
+  const files = await applyTracked(await getDb(d), join(ROOT, 'scripts/seed', d.name), 'd1_seeds');
+  if (files.length) console.log(`seeded ${d.name}: ${files.join(', ')}`);
+}
+
+const rows = [['worker', 'hosts (curl -H "Host: <host>" ' + base + '/)', 'cron']];
+const crons = [];
+for (const w of workers) {
+  rows.push([w.name, [...routeHosts(w.routes), localHost(w)].join(', '), (w.config.triggers?.crons ?? []).join(', ')]);
+  for (const cron of w.config.triggers?.crons ?? []) {
+    crons.push(`curl -H 'Host: ${localHost(w)}' '${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(cron)}'`);
+  }
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+console.log(`\nLocal stack on ${base} (state: .wrangler/state)\n`);
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+const example = routeHosts(workers.flatMap((w) => w.routes))[0] ?? localHost(workers[0]);
+console.log(`\nReach a host: curl -H 'Host: ${example}' ${base}/`);
+if (crons.length) console.log(`Fire a cron (add &time=<epoch ms> for a scheduledTime):\n  ${crons.join('\n  ')}`);
+console.log('\nCtrl-C to stop.');
+
+const stop = async () => { await mf.dispose(); process.exit(0); };
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
