@@ -29,7 +29,8 @@ test('the cron sweeps a step started 6 minutes ago, not one started 4 minutes ag
   await running('run-a', 'sync_orgs', minutesAgo(4));
   await running('run-b', 'training_refresh', minutesAgo(30), 'isolate killed at page 7');
 
-  await platform.scheduled('d1-warmer', { cron: '*/10 * * * *', scheduledTime: new Date(NOW) });
+  const { outcome } = await platform.scheduled('d1-warmer', { cron: '*/10 * * * *', scheduledTime: new Date(NOW) });
+  assert.equal(outcome, 'ok');
 
   const swept = await step('run-a', 'sync_training');
   assert.equal(swept.status, 'timed_out');
