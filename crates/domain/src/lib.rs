@@ -1,6 +1,10 @@
 //! The VET language and the platform's rules. Pure: no I/O, no `worker`, no clock reads
 //! (time always comes in as an argument).
 
+pub mod codes;
 pub mod email;
+pub mod events;
 pub mod observatory;
+pub mod sentinel;
+pub mod sync;
 pub mod time;
