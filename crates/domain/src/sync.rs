@@ -123,31 +123,27 @@ pub fn last_status<'a>(rows: &[StepState<'a>]) -> Option<&'a str> {
 }
 
 /// The run's aggregate status from its steps:
-/// - a `chain_failed` or `fatal` row, or any phase `timed_out` with nothing after it
-///   running: `failed` (the chain is dead until re-triggered);
-/// - every planned phase finished, some not `complete`: `partial`;
-/// - every planned phase `complete`: `complete`;
+/// - every planned phase finished: `complete` if all are `complete` and the chain never
+///   broke, else `partial` (a resumed run that broke once still says so);
+/// - a `chain_failed` or `fatal` row, or a phase `timed_out` with nothing running after
+///   it: `failed` (the chain is dead until re-triggered);
 /// - otherwise `running`.
 pub fn run_status(kind: SyncKind, rows: &[StepState<'_>]) -> RunStatus {
     let status_of = |name: &str| rows.iter().rev().find(|r| r.step == name).map(|r| r.status);
-    if rows
+    let broke = rows
         .iter()
-        .any(|r| (r.step == steps::CHAIN_FAILED || r.step == steps::FATAL) && r.status == "failed")
-    {
-        return RunStatus::Failed;
-    }
+        .any(|r| (r.step == steps::CHAIN_FAILED || r.step == steps::FATAL) && r.status == "failed");
     let planned: Vec<Option<&str>> = kind.planned().iter().map(|p| status_of(p)).collect();
     let finished = |s: &Option<&str>| matches!(s, Some(x) if !matches!(*x, "pending" | "running"));
     if planned.iter().all(finished) {
-        return if planned.iter().all(|s| *s == Some("complete")) {
+        let clean = !broke && planned.iter().all(|s| *s == Some("complete"));
+        return if clean {
             RunStatus::Complete
         } else {
             RunStatus::Partial
         };
     }
-    if planned.contains(&Some("timed_out"))
-        && !planned.contains(&Some("running"))
-    {
+    if broke || (planned.contains(&Some("timed_out")) && !planned.contains(&Some("running"))) {
         return RunStatus::Failed;
     }
     RunStatus::Running
@@ -228,5 +224,9 @@ mod tests {
         let mut chain = all("pending");
         chain.push(("chain_failed", "failed"));
         assert_eq!(run_status(k, &rows(&chain)), RunStatus::Failed);
+        // Resumed after the break and finished: it ran every phase, but not cleanly.
+        let mut resumed = all("complete");
+        resumed.push(("chain_failed", "failed"));
+        assert_eq!(run_status(k, &rows(&resumed)), RunStatus::Partial);
     }
 }

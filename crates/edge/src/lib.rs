@@ -5,6 +5,7 @@
 #![allow(async_fn_in_trait)]
 
 pub mod bindings;
+pub mod chain;
 pub mod clock;
 pub mod email;
 pub mod error;

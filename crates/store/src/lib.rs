@@ -7,6 +7,7 @@
 
 mod error;
 pub mod observatory;
+pub mod sync;
 mod value;
 
 #[cfg(target_arch = "wasm32")]
