@@ -345,3 +345,14 @@ impl<'a, D: Db, Q: ChainQueue> Chain<'a, D, Q> {
         }
     }
 }
+
+/// A Workers queue as the chain's next-message sender.
+#[cfg(target_arch = "wasm32")]
+pub struct QueueChain(pub worker::Queue);
+
+#[cfg(target_arch = "wasm32")]
+impl ChainQueue for QueueChain {
+    async fn send(&self, msg: &PhaseMessage) -> Result<(), String> {
+        self.0.send(msg).await.map_err(|e| e.to_string())
+    }
+}

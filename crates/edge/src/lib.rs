@@ -10,4 +10,5 @@ pub mod clock;
 pub mod email;
 pub mod error;
 pub mod observatory;
+pub mod outbound;
 pub mod warmer;
