@@ -5,6 +5,7 @@
 //! Repositories are plain functions that build [`Statement`]s or take a `&impl Db`.
 #![allow(async_fn_in_trait)] // Workers futures are not Send; nothing here needs them to be.
 
+pub mod bulk;
 mod error;
 pub mod observatory;
 pub mod sync;
