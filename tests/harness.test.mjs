@@ -8,7 +8,14 @@ import { loadWorker, ROOT } from './harness/workers.mjs';
 
 const dir = join(ROOT, 'tests/harness/fixtures/wrangler');
 let p;
-before(async () => { p = await startPlatform({ dir, now: '2026-11-24T10:00:00Z' }); });
+const outbound = [];
+before(async () => {
+  p = await startPlatform({
+    dir,
+    now: '2026-11-24T10:00:00Z',
+    outbound: (request) => { outbound.push(request.url); return new Response(`fake answered ${new URL(request.url).pathname}`); },
+  });
+});
 after(() => p?.dispose());
 
 // Polls D1 (queue delivery is asynchronous) instead of sleeping a fixed time.
@@ -38,6 +45,11 @@ test('migrations ran in filename order, statements split correctly, trigger inst
 test('a database bound by two workers is one shared database', async () => {
   const before = (await p.d1('fixture-db').first('SELECT count(*) AS n FROM events')).n;
   assert.equal(await (await p.fetch('https://fixture.example.test/peer')).text(), `peer peer.example.test events=${before}`);
+});
+
+test('outbound fetches go to the fakes, never the internet', async () => {
+  assert.equal(await (await p.fetch('https://fixture.example.test/upstream')).text(), 'fake answered /ping');
+  assert.deepEqual(outbound, ['https://upstream.example.org/ping?from=fixture']);
 });
 
 test('setClock is visible inside the worker through TEST_CLOCK', async () => {

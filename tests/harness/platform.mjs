@@ -6,7 +6,7 @@ import { listWorkers, loadWorker, d1Databases, routeHosts, WRANGLER_DIR } from '
 import { migrateAll } from './migrate.mjs';
 
 /** Builds the Miniflare options for a set of loaded workers (shared with scripts/dev). */
-export function miniflareOptions(workers, { clock, extraRoutes = {} } = {}) {
+export function miniflareOptions(workers, { clock, outbound, extraRoutes = {} } = {}) {
   const names = new Set(workers.map((w) => w.name));
   return workers.map((w) => {
     const serviceBindings = { ...w.options.serviceBindings };
@@ -18,7 +18,10 @@ export function miniflareOptions(workers, { clock, extraRoutes = {} } = {}) {
       }
     }
     if (clock) serviceBindings.TEST_CLOCK = clock;
-    return { ...w.options, serviceBindings, routes: [...w.options.routes, ...(extraRoutes[w.stem] ?? [])] };
+    const routes = [...w.options.routes, ...(extraRoutes[w.stem] ?? [])];
+    // Every fetch a worker makes to the outside world goes to `outbound` (the upstream fakes):
+    // nothing here reaches the internet, and tests see every call.
+    return { ...w.options, serviceBindings, routes, ...(outbound ? { outboundService: outbound } : {}) };
   });
 }
 
@@ -33,17 +36,18 @@ export function loadWorkers(stems, { dir = WRANGLER_DIR, env } = {}) {
 }
 
 /**
- * startPlatform({ workers: ['d1-warmer'], now, dir, env, log }) → platform.
+ * startPlatform({ workers: ['d1-warmer'], now, dir, env, log, outbound }) → platform.
+ * `outbound(request) → Response` receives every outbound fetch of every worker (e.g. the upstream fakes).
  * `workers` defaults to every wrangler file; `dir` is the wrangler directory (fixtures use their own).
  */
-export async function startPlatform({ workers: stems, now, dir, env, log = LogLevel.WARN } = {}) {
+export async function startPlatform({ workers: stems, now, dir, env, outbound, log = LogLevel.WARN } = {}) {
   const { workers, databases } = loadWorkers(stems, { dir, env });
   let clockAt = now === undefined ? null : new Date(now);
   const clock = () =>
     new Response((clockAt ?? new Date()).toISOString(), { headers: { 'content-type': 'text/plain' } });
 
   const mf = new Miniflare({
-    workers: miniflareOptions(workers, { clock }),
+    workers: miniflareOptions(workers, { clock, outbound }),
     log: new Log(log),
     cf: false, // placeholder request.cf; never fetched from workers.cloudflare.com
     // No persist options: every store is in memory and disappears with dispose().
