@@ -2,9 +2,11 @@
 //! (time always comes in as an argument).
 
 pub mod codes;
+pub mod cricos;
 pub mod email;
 pub mod events;
 pub mod observatory;
 pub mod sentinel;
 pub mod sync;
+pub mod tga;
 pub mod time;

@@ -48,7 +48,11 @@ fn upserted_components_are_searchable_and_retitled_ones_reindexed() {
     assert_eq!(search(&db, "diploma"), vec!["BSB50420", "CHC50121"]);
     let mut prefix = search(&db, "manag*");
     prefix.sort();
-    assert_eq!(prefix, vec!["BSB50420", "BSBOPS501"], "prefix queries use the prefix index");
+    assert_eq!(
+        prefix,
+        vec!["BSB50420", "BSBOPS501"],
+        "prefix queries use the prefix index"
+    );
     assert_eq!(search(&db, "code:BSBOPS501"), vec!["BSBOPS501"]);
 
     // A re-sync with a new title: the old words stop matching, the new ones match.
