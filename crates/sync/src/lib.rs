@@ -1,0 +1,46 @@
+//! The sync phases, generic over the HTTP client and the databases, so a whole phase runs
+//! natively in `cargo test` (fake transport, SQLite) exactly as in the worker (fetch, D1).
+//! Upstream and payload failures end a phase as `Failed` with the error text (the cycle
+//! carries on, `partial`); database failures are returned as errors (the worker writes
+//! `fatal`).
+#![allow(async_fn_in_trait)]
+
+pub mod cricos;
+pub mod notify;
+
+use rtopacks_store::{Db, Statement, StoreError};
+
+/// The events of a run, written idempotently, with the rows they describe, in one batch.
+pub(crate) fn event_statements(
+    run_id: &str,
+    events: &[rtopacks_domain::events::RegulatoryEvent],
+    now: &str,
+) -> Vec<Statement> {
+    events
+        .iter()
+        .map(|e| rtopacks_store::sync::insert_event(run_id, e, now))
+        .collect()
+}
+
+/// An `ops_log` line for the run.
+pub(crate) async fn log(
+    ops: &impl Db,
+    run_id: &str,
+    source: &str,
+    level: &str,
+    message: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    ops.run(
+        Statement::new(
+            "INSERT INTO ops_log (run_id, source, level, message, detail, created_at) VALUES (?1, ?2, ?3, ?4, '{}', ?5)",
+        )
+        .bind(run_id)
+        .bind(source)
+        .bind(level)
+        .bind(message)
+        .bind(now),
+    )
+    .await
+    .map(drop)
+}
