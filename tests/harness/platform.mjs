@@ -6,7 +6,7 @@ import { listWorkers, loadWorker, d1Databases, routeHosts, WRANGLER_DIR } from '
 import { migrateAll } from './migrate.mjs';
 
 /** Builds the Miniflare options for a set of loaded workers (shared with scripts/dev). */
-export function miniflareOptions(workers, { clock, outbound, extraRoutes = {} } = {}) {
+export function miniflareOptions(workers, { clock, outbound, bindings = {}, extraRoutes = {} } = {}) {
   const names = new Set(workers.map((w) => w.name));
   return workers.map((w) => {
     const serviceBindings = { ...w.options.serviceBindings };
@@ -21,7 +21,13 @@ export function miniflareOptions(workers, { clock, outbound, extraRoutes = {} } 
     const routes = [...w.options.routes, ...(extraRoutes[w.stem] ?? [])];
     // Every fetch a worker makes to the outside world goes to `outbound` (the upstream fakes):
     // nothing here reaches the internet, and tests see every call.
-    return { ...w.options, serviceBindings, routes, ...(outbound ? { outboundService: outbound } : {}) };
+    // Secrets and per-test vars never live in wrangler files: tests pass them here.
+    const extra = { ...(bindings[w.stem] ?? {}), ...(bindings[w.name] ?? {}) };
+    return {
+      ...w.options, serviceBindings, routes,
+      bindings: { ...w.options.bindings, ...extra },
+      ...(outbound ? { outboundService: outbound } : {}),
+    };
   });
 }
 
@@ -38,16 +44,17 @@ export function loadWorkers(stems, { dir = WRANGLER_DIR, env } = {}) {
 /**
  * startPlatform({ workers: ['d1-warmer'], now, dir, env, log, outbound }) → platform.
  * `outbound(request) → Response` receives every outbound fetch of every worker (e.g. the upstream fakes).
+ * `bindings: { 'cricos-sync': { TRIGGER_TOKEN: '…' } }` adds secrets or overrides vars per worker.
  * `workers` defaults to every wrangler file; `dir` is the wrangler directory (fixtures use their own).
  */
-export async function startPlatform({ workers: stems, now, dir, env, outbound, log = LogLevel.WARN } = {}) {
+export async function startPlatform({ workers: stems, now, dir, env, outbound, bindings, log = LogLevel.WARN } = {}) {
   const { workers, databases } = loadWorkers(stems, { dir, env });
   let clockAt = now === undefined ? null : new Date(now);
   const clock = () =>
     new Response((clockAt ?? new Date()).toISOString(), { headers: { 'content-type': 'text/plain' } });
 
   const mf = new Miniflare({
-    workers: miniflareOptions(workers, { clock, outbound }),
+    workers: miniflareOptions(workers, { clock, outbound, bindings }),
     log: new Log(log),
     cf: false, // placeholder request.cf; never fetched from workers.cloudflare.com
     // No persist options: every store is in memory and disappears with dispose().

@@ -13,6 +13,9 @@ pub const INTAKE_DB: &str = "INTAKE_DB";
 pub const ABS_DB: &str = "ABS_DB";
 /// Sessions, QB OAuth tokens and cron heartbeats.
 pub const SESSION_KV: &str = "SESSION_KV";
+/// The chain queues (producer and consumer in the same worker).
+pub const TGA_SYNC_QUEUE: &str = "TGA_SYNC_QUEUE";
+pub const CRICOS_SYNC_QUEUE: &str = "CRICOS_SYNC_QUEUE";
 /// Tests only: a service answering the current test time. Never declared in `wrangler/`.
 pub const TEST_CLOCK: &str = "TEST_CLOCK";
 
@@ -24,9 +27,18 @@ pub mod vars {
     pub const EMAIL_FROM: &str = "EMAIL_FROM";
     /// Where operator alerts go (`admin@rtopacks.com.au`).
     pub const ADMIN_EMAIL: &str = "ADMIN_EMAIL";
+    /// CKAN action base for CRICOS (data.gov.au).
+    pub const CKAN_BASE: &str = "CKAN_BASE";
+    /// Rows per CKAN page, and pages per invocation.
+    pub const CKAN_PAGE_SIZE: &str = "CKAN_PAGE_SIZE";
+    pub const PAGES_PER_INVOCATION: &str = "PAGES_PER_INVOCATION";
+    /// SENTINEL-02 threshold, percent.
+    pub const SENTINEL_DROP_THRESHOLD_PCT: &str = "SENTINEL_DROP_THRESHOLD_PCT";
 }
 
 /// Secrets (`wrangler secret put`), never in files.
 pub mod secrets {
     pub const RESEND_API_KEY: &str = "RESEND_API_KEY";
+    /// Bearer token for the sync workers' `POST /trigger`.
+    pub const TRIGGER_TOKEN: &str = "TRIGGER_TOKEN";
 }

@@ -33,6 +33,18 @@ pub trait ChainQueue {
     async fn send(&self, msg: &PhaseMessage) -> Result<(), String>;
 }
 
+/// The phases of one sync (the worker glue calls this once per invocation).
+pub trait PhaseRunner {
+    /// Database errors come back as `Err` (the chain writes `fatal`); upstream and payload
+    /// errors as `Ok(PhaseOutcome::Failed)`.
+    async fn run_phase(
+        &self,
+        msg: &PhaseMessage,
+        state: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<PhaseOutcome, StoreError>;
+}
+
 /// What a phase invocation reports. Counts are the phase's running totals.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PhaseOutcome {
@@ -115,13 +127,24 @@ impl<'a, D: Db, Q: ChainQueue> Chain<'a, D, Q> {
     /// pointer at the first phase, and its message.
     pub async fn start(&self, by: TriggeredBy, now: DateTime<Utc>) -> Result<Advance, StoreError> {
         let at = iso(now);
-        let run_id = self.kind.run_id(now);
         let first = self.kind.planned()[0];
+        // Two cycles started in the same second (a cron and a manual trigger) get distinct ids.
+        let base = self.kind.run_id(now);
+        let mut run_id = base.clone();
+        for n in 2.. {
+            if self
+                .ops
+                .run(create_run(&run_id, self.kind, by.as_str(), &at))
+                .await?
+                .changes
+                == 1
+            {
+                break;
+            }
+            run_id = format!("{base}-{n}");
+        }
         self.ops
-            .batch(vec![
-                create_run(&run_id, self.kind, by.as_str(), &at),
-                self.cursor_write(&run_id, Some(first), 1, serde_json::Value::Null, &at),
-            ])
+            .run(self.cursor_write(&run_id, Some(first), 1, serde_json::Value::Null, &at))
             .await?;
         self.writer(&run_id, by)
             .init(self.kind.planned(), now)

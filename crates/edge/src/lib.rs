@@ -4,11 +4,15 @@
 //! native tests against SQLite exactly as it runs in a worker against D1.
 #![allow(async_fn_in_trait)]
 
+pub mod auth;
 pub mod bindings;
 pub mod chain;
 pub mod clock;
 pub mod email;
 pub mod error;
+pub mod notify;
 pub mod observatory;
 pub mod outbound;
+#[cfg(target_arch = "wasm32")]
+pub mod sync_worker;
 pub mod warmer;

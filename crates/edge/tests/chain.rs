@@ -308,3 +308,18 @@ fn trigger_with_no_unfinished_cycle_starts_a_manual_one() {
         "manual"
     );
 }
+
+#[test]
+fn two_cycles_started_in_the_same_second_get_distinct_runs() {
+    let (db, q) = (SqliteDb::migrated("ops-db").unwrap(), FakeQueue::default());
+    let chain = Chain::new(&db, &q, SyncKind::CricosSync);
+    let a = sent(block_on(chain.start(TriggeredBy::Cron, t0())).unwrap());
+    let b = sent(block_on(chain.start(TriggeredBy::Manual, t0())).unwrap());
+    assert_eq!(a.run_id, "cricos-sync-2026-11-21T16:00:00Z");
+    assert_eq!(b.run_id, "cricos-sync-2026-11-21T16:00:00Z-2");
+    assert_eq!(
+        block_on(chain.accept(&a, t0())).unwrap(),
+        None,
+        "the pointer follows the newest cycle"
+    );
+}

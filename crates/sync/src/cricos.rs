@@ -373,3 +373,14 @@ impl<'a, H: HttpClient, C: Db, O: Db> Cricos<'a, H, C, O> {
         })
     }
 }
+
+impl<H: HttpClient, C: Db, O: Db> rtopacks_edge::chain::PhaseRunner for Cricos<'_, H, C, O> {
+    async fn run_phase(
+        &self,
+        msg: &PhaseMessage,
+        state: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<PhaseOutcome, StoreError> {
+        Cricos::run_phase(self, msg, state, now).await
+    }
+}

@@ -6,7 +6,6 @@
 #![allow(async_fn_in_trait)]
 
 pub mod cricos;
-pub mod notify;
 
 use rtopacks_store::{Db, Statement, StoreError};
 

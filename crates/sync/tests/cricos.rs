@@ -9,12 +9,12 @@ use rtopacks_domain::observatory::{RunStatus, TriggeredBy};
 use rtopacks_domain::sync::SyncKind;
 use rtopacks_domain::time::parse_iso;
 use rtopacks_edge::chain::{Advance, Chain, ChainQueue, PhaseMessage};
+use rtopacks_edge::notify::cycle_email;
 use rtopacks_edge::outbound::{HttpClient, OutboundRequest, OutboundResponse, RetryPolicy};
 use rtopacks_store::sqlite::SqliteDb;
 use rtopacks_store::sync::events_for_run;
 use rtopacks_store::{Db, Statement};
 use rtopacks_sync::cricos::{Cricos, Settings};
-use rtopacks_sync::notify::cycle_email;
 use rtopacks_upstream::ckan::cricos as ids;
 use serde_json::{json, Value};
 
