@@ -8,6 +8,8 @@ import { Miniflare, Log, LogLevel } from 'miniflare';
 import { ROOT, routeHosts } from './workers.mjs';
 import { loadWorkers, miniflareOptions } from './platform.mjs';
 import { migrateAll, applyTracked } from './migrate.mjs';
+import { randomBytes } from 'node:crypto';
+import { createFakes } from '../fakes/index.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -33,8 +35,16 @@ const clock = process.env.NOW
   ? () => new Response(new Date(process.env.NOW).toISOString(), { headers: { 'content-type': 'text/plain' } })
   : undefined;
 
+// No upstream is reachable from here: every outbound fetch goes to the local fakes of
+// training.gov.au and data.gov.au, fed by the deterministic corpus (--full: real scale).
+const size = process.argv.includes('--full') ? 'full' : (process.env.CORPUS_SIZE ?? 'small');
+const fakes = createFakes({ size });
+// The sync workers' POST /trigger token, new for every run of the local stack.
+const triggerToken = process.env.TRIGGER_TOKEN ?? randomBytes(18).toString('base64url');
+const secrets = Object.fromEntries(workers.map((w) => [w.stem, { TRIGGER_TOKEN: triggerToken }]));
+
 const mf = new Miniflare({
-  workers: miniflareOptions(workers, { clock, extraRoutes }),
+  workers: miniflareOptions(workers, { clock, extraRoutes, outbound: fakes.fetch, bindings: secrets }),
   host,
   port,
   defaultPersistRoot: join(ROOT, '.wrangler/state/v3'),
@@ -54,6 +64,17 @@ for (const d of databases) {
   if (files.length) console.log(`seeded ${d.name}: ${files.join(', ')}`);
 }
 
+// First start: fill the corpus by running the syncs themselves against the fakes.
+const corpusDb = databases.find((d) => d.name === 'rtopacks-db');
+for (const w of workers.filter((x) => ['cricos-sync'].includes(x.stem))) {
+  const db = await getDb(corpusDb);
+  const { n } = await db.prepare('SELECT count(*) AS n FROM cricos_institutions').first();
+  if (n === 0) {
+    console.log(`filling the corpus: ${w.stem} cycle against the ${size} fake register (runs in the background)`);
+    await (await mf.getWorker(w.name)).scheduled({ cron: w.config.triggers.crons[0] });
+  }
+}
+
 const rows = [['worker', 'hosts (curl -H "Host: <host>" ' + base + '/)', 'cron']];
 const crons = [];
 for (const w of workers) {
@@ -68,6 +89,8 @@ for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '
 const example = routeHosts(workers.flatMap((w) => w.routes))[0] ?? localHost(workers[0]);
 console.log(`\nReach a host: curl -H 'Host: ${example}' ${base}/`);
 if (crons.length) console.log(`Fire a cron (add &time=<epoch ms> for a scheduledTime):\n  ${crons.join('\n  ')}`);
+console.log(`Trigger a sync: curl -X POST -H 'Authorization: Bearer ${triggerToken}' -H 'Host: cricos-sync.localhost' ${base}/trigger`);
+console.log(`Upstream fakes: ${size} corpus (scripts/dev --full for real scale)`);
 console.log('\nCtrl-C to stop.');
 
 const stop = async () => { await mf.dispose(); process.exit(0); };
