@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod cricos;
 mod error;
 pub mod observatory;
+pub mod rtos;
 pub mod stats;
 pub mod sync;
 mod value;

@@ -6,6 +6,7 @@
 #![allow(async_fn_in_trait)]
 
 pub mod cricos;
+pub mod ingest;
 
 use rtopacks_store::{Db, Statement, StoreError};
 

@@ -1,0 +1,398 @@
+//! tga-ingest: enrich ONE RTO from the training.gov.au REST API into the enriched layer
+//! of `rtopacks-db` (`rtos`, `rto_*`), recording the enrichment in `tga_ingest_runs`.
+//!
+//! First invocation: `GET /organisation/{code}?include=all` and `/contacts`, both parsed
+//! before anything is written, then the `rtos` row and every child set in one batch.
+//! Then scope, streamed: each `/scope?offset=&pageSize=` page is parsed and written
+//! before the next is fetched (the largest RTOs list tens of thousands of rows; only one
+//! page is ever held), at most `pages_per_invocation` pages per invocation, after which
+//! a [`Resume`] is handed back for the caller to re-enqueue. The last page's batch also
+//! removes scope rows not refreshed since the enrichment began and sets `enriched = 1`.
+//! A page that does not parse writes nothing of itself.
+
+use chrono::{DateTime, Utc};
+use rtopacks_domain::tga::{Location, ScopeEntry};
+use rtopacks_domain::time::{iso, parse_iso};
+use rtopacks_edge::outbound::{
+    fetch_with_retry, FetchError, HttpClient, OutboundRequest, RetryPolicy,
+};
+use rtopacks_store::rtos::{
+    self as store, AddressType, EnrichCounts, IngestRun, IngestStatus, RtoAddress, RtoEnrichment,
+};
+use rtopacks_store::{Db, Statement, StoreError};
+use rtopacks_upstream::tga_rest::{self as rest, RestOrganisation};
+use rtopacks_upstream::UpstreamError;
+use serde::{Deserialize, Serialize};
+
+/// Tunables (wrangler vars in the worker).
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Scope rows per page (the API serves up to 1,000).
+    pub page_size: u32,
+    /// Scope pages per invocation: bounds memory, time and queries (about one statement
+    /// per 500 rows, so 20 pages of 1,000 is ~45 queries with the detail).
+    pub pages_per_invocation: u32,
+    pub retry: RetryPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            page_size: 1000,
+            pages_per_invocation: 20,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// Where an enrichment stands between invocations (serialise it into the queue message).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resume {
+    pub rto_code: String,
+    pub run_id: String,
+    /// When the enrichment began: scope rows older than this at the end are gone upstream.
+    pub started_at: String,
+    /// The next scope offset to fetch.
+    pub offset: u64,
+    pub counts: EnrichCounts,
+    /// Upstream records read so far (detail rows and scope entries).
+    pub records_in: u64,
+}
+
+/// How one invocation ended. Database failures are `Err` instead.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Detail and every scope page are in; `enriched = 1`.
+    Enriched { counts: EnrichCounts },
+    /// More scope pages: call [`Ingest::resume`] with this in a new invocation.
+    Continue { resume: Resume },
+    /// HTTP 404 for the organisation: recorded in `tga_ingest_runs`; do not retry.
+    NotFound,
+    /// Upstream or payload failure. `retryable`: a later attempt may succeed (5xx, 429,
+    /// transport, truncated body). `resume`: where to pick up (scope failures), `None`
+    /// when the detail itself failed and the enrichment must start over.
+    Failed {
+        error: String,
+        retryable: bool,
+        resume: Option<Resume>,
+    },
+}
+
+pub struct Ingest<'a, H: HttpClient, D: Db> {
+    pub http: &'a H,
+    /// `rtopacks-db`.
+    pub db: &'a D,
+    /// REST API base, [`rest::BASE`] in production.
+    pub base: &'a str,
+    pub settings: Settings,
+}
+
+struct Failure {
+    error: String,
+    retryable: bool,
+    not_found: bool,
+}
+
+impl From<FetchError> for Failure {
+    fn from(e: FetchError) -> Self {
+        let (retryable, not_found) = match &e {
+            FetchError::Status { status, .. } => (*status == 429 || *status >= 500, *status == 404),
+            FetchError::Transport { .. } => (true, false),
+        };
+        Failure {
+            error: e.to_string(),
+            retryable,
+            not_found,
+        }
+    }
+}
+
+fn payload(what: &str, e: UpstreamError) -> Failure {
+    Failure {
+        retryable: matches!(e, UpstreamError::Truncated(_)),
+        error: format!("{what}: {e}"),
+        not_found: false,
+    }
+}
+
+/// Fields of `/organisation/{code}?include=all` the shared REST parser does not read.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct Extra {
+    updated_date: Option<serde_json::Value>,
+    cricos_provider_codes: Option<Vec<serde_json::Value>>,
+}
+
+/// The store's view of one organisation answer.
+fn enrichment(
+    code: &str,
+    org: &RestOrganisation,
+    contacts: Vec<rest::RestContact>,
+    extra: Extra,
+) -> RtoEnrichment {
+    let mut details = org.to_details();
+    details.contacts = contacts.iter().map(rest::RestContact::to_contact).collect();
+    let addresses = org
+        .addresses
+        .iter()
+        .filter_map(|a| {
+            Some(RtoAddress {
+                address_type: AddressType::parse(a.address_type.as_deref()?)?,
+                location: Location {
+                    address: Some(a.address.as_ref()?.to_address()),
+                    start_date: a.start_date,
+                    end_date: a.end_date,
+                },
+            })
+        })
+        .collect();
+    RtoEnrichment {
+        rto_code: code.to_owned(),
+        status: org.status.clone(),
+        upstream_updated_at: extra
+            .updated_date
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .and_then(|s| parse_iso(s).ok())
+            .map(iso),
+        cricos_provider_code: extra
+            .cricos_provider_codes
+            .unwrap_or_default()
+            .iter()
+            .find_map(|v| match v {
+                serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+                serde_json::Value::Object(m) => m
+                    .get("cricosProviderCode")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_owned),
+                _ => None,
+            }),
+        details,
+        addresses,
+    }
+}
+
+impl<'a, H: HttpClient, D: Db> Ingest<'a, H, D> {
+    /// Production defaults: the public REST base and [`Settings::default`].
+    pub fn new(http: &'a H, db: &'a D) -> Self {
+        Ingest {
+            http,
+            db,
+            base: rest::BASE,
+            settings: Settings::default(),
+        }
+    }
+
+    /// Start enriching `rto_code`.
+    pub async fn enrich(&self, rto_code: &str, now: DateTime<Utc>) -> Result<Outcome, StoreError> {
+        let at = iso(now);
+        let mut st = Resume {
+            rto_code: rto_code.to_owned(),
+            run_id: format!("tga_ingest:{rto_code}:{at}"),
+            started_at: at.clone(),
+            offset: 0,
+            counts: EnrichCounts::default(),
+            records_in: 0,
+        };
+        match self.detail(&st, &at).await {
+            Ok(Ok((counts, stmts))) => {
+                self.db.batch(stmts).await?;
+                st.counts = counts;
+                st.records_in = counts.detail_rows();
+            }
+            Ok(Err(f)) => return self.failed(&st, f, None, &at).await,
+            Err(e) => return Err(e),
+        }
+        self.scope(st, &at).await
+    }
+
+    /// Carry on from a [`Outcome::Continue`] (or a failed scope page).
+    pub async fn resume(&self, resume: Resume, now: DateTime<Utc>) -> Result<Outcome, StoreError> {
+        self.scope(resume, &iso(now)).await
+    }
+
+    async fn get(&self, path: String) -> Result<Vec<u8>, FetchError> {
+        let url = format!("{}{path}", self.base.trim_end_matches('/'));
+        let res = fetch_with_retry(
+            self.http,
+            &OutboundRequest::get(url).header("Accept", "application/json"),
+            self.settings.retry,
+        )
+        .await?;
+        Ok(res.body.into_bytes())
+    }
+
+    /// Fetch and parse the organisation and its contacts; the statements writing them.
+    #[allow(clippy::type_complexity)]
+    async fn detail(
+        &self,
+        st: &Resume,
+        at: &str,
+    ) -> Result<Result<(EnrichCounts, Vec<Statement>), Failure>, StoreError> {
+        let code = st.rto_code.as_str();
+        let org_bytes = match self.get(rest::organisation_path(code)).await {
+            Ok(b) => b,
+            Err(e) => return Ok(Err(e.into())),
+        };
+        let org = match rest::parse_organisation(&org_bytes) {
+            Ok(o) => o,
+            Err(e) => return Ok(Err(payload("organisation", e))),
+        };
+        let extra: Extra = serde_json::from_slice(&org_bytes).unwrap_or_default();
+        drop(org_bytes);
+        let contacts = match self.get(rest::organisation_contacts_path(code)).await {
+            Ok(b) => match rest::parse_contacts(&b) {
+                Ok(c) => c,
+                Err(e) => return Ok(Err(payload("contacts", e))),
+            },
+            Err(e) => {
+                // The organisation exists: a 404 here is a failure, not "not found".
+                let mut f = Failure::from(e);
+                f.not_found = false;
+                return Ok(Err(f));
+            }
+        };
+        let e = enrichment(code, &org, contacts, extra);
+        let (mut stmts, counts) = store::enrichment_statements(&e, at)?;
+        let mut running = st.clone();
+        running.counts = counts;
+        running.records_in = counts.detail_rows();
+        stmts.push(run_row(
+            &running,
+            IngestStatus::Running,
+            None,
+            None,
+            "running",
+        ));
+        Ok(Ok((counts, stmts)))
+    }
+
+    /// Scope pages from `st.offset`, each written before the next is fetched.
+    async fn scope(&self, mut st: Resume, at: &str) -> Result<Outcome, StoreError> {
+        let code = st.rto_code.clone();
+        let size = self.settings.page_size.max(1);
+        let pages = self.settings.pages_per_invocation.max(1);
+        for n in 1..=pages {
+            let path = rest::organisation_scope_path(&code, st.offset, size);
+            let page = match self.get(path).await {
+                Ok(bytes) => match rest::parse_scope_page(&bytes) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        let f = payload(&format!("scope page at offset {}", st.offset), e);
+                        return self.failed(&st, f, Some(st.clone()), at).await;
+                    }
+                },
+                Err(e) => {
+                    let mut f = Failure::from(e);
+                    f.not_found = false;
+                    return self.failed(&st, f, Some(st.clone()), at).await;
+                }
+            };
+            let len = page.value.len() as u64;
+            let last = len == 0
+                || page
+                    .count
+                    .map_or(len < u64::from(size), |c| st.offset + len >= c);
+            let entries: Vec<ScopeEntry> = page
+                .value
+                .iter()
+                .filter_map(rest::RestScopeItem::to_scope_entry)
+                .collect();
+            let uncoded = len - entries.len() as u64;
+            drop(page);
+            let (mut stmts, written) = store::scope_page_statements(&code, &entries, at)?;
+            drop(entries);
+            st.offset += len;
+            st.records_in += len;
+            st.counts.scope_rows += written.written;
+            st.counts.scope_rejected += written.rejected + uncoded;
+            if last {
+                let sweep = stmts.len();
+                stmts.push(store::remove_stale_scope(&code, &st.started_at));
+                stmts.push(store::mark_enriched(&code, store::BY_TGA_INGEST, at));
+                // The run row follows, with the sweep's count.
+                let metas = self.db.batch(stmts).await?;
+                st.counts.scope_removed = metas.get(sweep).map_or(0, |m| m.changes);
+                self.db
+                    .run(run_row(
+                        &st,
+                        IngestStatus::Complete,
+                        Some(at),
+                        None,
+                        "enriched",
+                    ))
+                    .await?;
+                return Ok(Outcome::Enriched { counts: st.counts });
+            }
+            if n == pages {
+                stmts.push(run_row(&st, IngestStatus::Running, None, None, "continue"));
+            }
+            self.db.batch(stmts).await?;
+        }
+        Ok(Outcome::Continue { resume: st })
+    }
+
+    /// Record a failure (or a 404) and say so.
+    async fn failed(
+        &self,
+        st: &Resume,
+        f: Failure,
+        resume: Option<Resume>,
+        at: &str,
+    ) -> Result<Outcome, StoreError> {
+        let (outcome, label) = if f.not_found {
+            (Outcome::NotFound, "not_found")
+        } else {
+            (
+                Outcome::Failed {
+                    error: f.error.clone(),
+                    retryable: f.retryable,
+                    resume,
+                },
+                "failed",
+            )
+        };
+        let error = if f.not_found {
+            format!(
+                "organisation {} not found upstream: {}",
+                st.rto_code, f.error
+            )
+        } else {
+            f.error
+        };
+        self.db
+            .run(run_row(
+                st,
+                IngestStatus::Failed,
+                Some(at),
+                Some(&error),
+                label,
+            ))
+            .await?;
+        Ok(outcome)
+    }
+}
+
+fn run_row(
+    st: &Resume,
+    status: IngestStatus,
+    completed_at: Option<&str>,
+    error: Option<&str>,
+    outcome: &str,
+) -> Statement {
+    store::record_ingest_run(&IngestRun {
+        run_id: &st.run_id,
+        started_at: &st.started_at,
+        completed_at,
+        status,
+        records_in: st.records_in as i64,
+        records_out: (st.counts.detail_rows() + st.counts.scope_rows) as i64,
+        error,
+        detail: serde_json::json!({
+            "rto_code": st.rto_code,
+            "outcome": outcome,
+            "offset": st.offset,
+            "counts": st.counts,
+        }),
+    })
+}
