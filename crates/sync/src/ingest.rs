@@ -396,3 +396,94 @@ fn run_row(
         }),
     })
 }
+
+/// A message on `rtopacks-ingest-queue`. The site sends `{"rto_code": "45329"}`; the worker
+/// itself re-sends with `attempt` (Workers queues expose no attempt count to Rust) and
+/// `resume` (the scope pages still to fetch).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IngestMessage {
+    pub rto_code: String,
+    #[serde(default)]
+    pub attempt: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<Resume>,
+}
+
+/// Attempts before a retryable failure is dead-lettered.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+/// What the worker does with a message after its invocation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Acknowledge: enriched, or a 404 (recorded, nothing to retry).
+    Done,
+    /// Send this message (continuation or retry) after `delay_seconds`, then acknowledge.
+    Requeue {
+        msg: IngestMessage,
+        delay_seconds: u32,
+    },
+    /// Send to `rtopacks-ingest-dlq` with the reason, then acknowledge.
+    DeadLetter { reason: String },
+}
+
+/// Read a queue body; anything that is not a message with a valid RTO code is poison.
+pub fn parse_message(body: &serde_json::Value) -> Result<IngestMessage, String> {
+    let msg: IngestMessage =
+        serde_json::from_value(body.clone()).map_err(|e| format!("not an ingest message: {e}"))?;
+    let code = rtopacks_domain::codes::RtoCode::parse(&msg.rto_code).map_err(|e| e.to_string())?;
+    Ok(IngestMessage {
+        rto_code: code.as_str().to_owned(),
+        ..msg
+    })
+}
+
+/// Backoff between attempts: `base`, 2×, 4×, … seconds, capped at an hour.
+pub fn retry_delay(base_seconds: u32, attempt: u32) -> u32 {
+    base_seconds.saturating_mul(1 << attempt.min(7)).min(3600)
+}
+
+impl<H: HttpClient, D: Db> Ingest<'_, H, D> {
+    /// One invocation for one message, and what to do with it afterwards.
+    pub async fn handle(
+        &self,
+        msg: &IngestMessage,
+        retry_base_seconds: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Action, StoreError> {
+        let outcome = match &msg.resume {
+            Some(r) => self.resume(r.clone(), now).await?,
+            None => self.enrich(&msg.rto_code, now).await?,
+        };
+        Ok(match outcome {
+            Outcome::Enriched { .. } | Outcome::NotFound => Action::Done,
+            Outcome::Continue { resume } => Action::Requeue {
+                msg: IngestMessage {
+                    rto_code: msg.rto_code.clone(),
+                    attempt: 0,
+                    resume: Some(resume),
+                },
+                delay_seconds: 0,
+            },
+            Outcome::Failed {
+                error,
+                retryable,
+                resume,
+            } => {
+                if retryable && msg.attempt + 1 < MAX_ATTEMPTS {
+                    Action::Requeue {
+                        msg: IngestMessage {
+                            rto_code: msg.rto_code.clone(),
+                            attempt: msg.attempt + 1,
+                            resume: resume.or_else(|| msg.resume.clone()),
+                        },
+                        delay_seconds: retry_delay(retry_base_seconds, msg.attempt),
+                    }
+                } else {
+                    Action::DeadLetter {
+                        reason: format!("attempt {}: {error}", msg.attempt + 1),
+                    }
+                }
+            }
+        })
+    }
+}

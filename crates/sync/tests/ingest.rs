@@ -592,3 +592,73 @@ fn the_base_row_writer_never_downgrades_an_enrichment() {
     let c = block_on(store::coverage(&w.db)).unwrap();
     assert_eq!((c.enriched, c.rtos), (1, 2));
 }
+
+#[test]
+fn poison_bodies_are_refused_and_codes_normalised() {
+    use rtopacks_sync::ingest::parse_message;
+    assert_eq!(
+        parse_message(&serde_json::json!({"rto_code": " 45329 "}))
+            .unwrap()
+            .rto_code,
+        "45329"
+    );
+    assert!(parse_message(&serde_json::json!({"rto_code": "45329; DROP TABLE rtos"})).is_err());
+    assert!(parse_message(&serde_json::json!({"code": "45329"})).is_err());
+    assert!(parse_message(&serde_json::json!("45329")).is_err());
+}
+
+#[test]
+fn messages_are_continued_retried_with_backoff_and_finally_dead_lettered() {
+    use rtopacks_sync::ingest::{retry_delay, Action, IngestMessage, MAX_ATTEMPTS};
+    let w = World::new();
+    let first = IngestMessage {
+        rto_code: CODE.into(),
+        attempt: 0,
+        resume: None,
+    };
+    // SETTINGS bounds pages per invocation, so a big scope continues in a new message.
+    let Action::Requeue {
+        msg: next,
+        delay_seconds: 0,
+    } = block_on(w.ingest().handle(&first, 30, at(T1))).unwrap()
+    else {
+        panic!("expected a continuation")
+    };
+    assert!(next.resume.is_some());
+    assert_eq!(next.attempt, 0);
+
+    w.rest.fail_status.set(Some(503));
+    let Action::Requeue {
+        msg: retry,
+        delay_seconds,
+    } = block_on(w.ingest().handle(&next, 30, at(T1))).unwrap()
+    else {
+        panic!("expected a retry")
+    };
+    assert_eq!((retry.attempt, delay_seconds), (1, 30));
+    assert_eq!(
+        retry.resume, next.resume,
+        "a retry resumes where the scope stopped"
+    );
+    let last = IngestMessage {
+        attempt: MAX_ATTEMPTS - 1,
+        ..retry
+    };
+    let Action::DeadLetter { reason } = block_on(w.ingest().handle(&last, 30, at(T1))).unwrap()
+    else {
+        panic!("expected the dead-letter queue")
+    };
+    assert!(
+        reason.starts_with("attempt 5: ") && reason.contains("HTTP 503"),
+        "{reason}"
+    );
+    assert_eq!(retry_delay(30, 3), 240);
+    assert_eq!(retry_delay(30, 20), 3600);
+
+    w.rest.fail_status.set(Some(404));
+    assert_eq!(
+        block_on(w.ingest().handle(&first, 30, at(T1))).unwrap(),
+        Action::Done,
+        "404: recorded, not retried"
+    );
+}
