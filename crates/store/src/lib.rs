@@ -12,6 +12,7 @@ pub mod observatory;
 pub mod rtos;
 pub mod stats;
 pub mod sync;
+pub mod tga;
 mod value;
 
 #[cfg(target_arch = "wasm32")]
