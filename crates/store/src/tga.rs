@@ -129,6 +129,21 @@ async fn tombstone_table(
 
 /// Training components: `tga_training_components`, `tga_component_releases`,
 /// `tga_qualification_units`, `tga_component_mappings`, `qualification_statuses`.
+/// A `qualification_statuses` / `org_statuses` row.
+#[derive(Serialize)]
+struct StatusRow<'a> {
+    code: &'a str,
+    status: &'static str,
+    previous_status: Option<&'a str>,
+    changed_at: &'a str,
+    run_id: &'a str,
+}
+
+/// Upstream text, trimmed, with blanks as absent.
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
 pub mod components {
     use std::collections::{HashMap, HashSet};
 
@@ -140,7 +155,9 @@ pub mod components {
     use rtopacks_domain::time::iso;
     use serde::{Deserialize, Serialize};
 
-    use super::{dedupe_last, to_json, tombstone_table, ChangeSet, MAX_JSON_BYTES};
+    use super::{
+        dedupe_last, nonempty, to_json, tombstone_table, ChangeSet, StatusRow, MAX_JSON_BYTES,
+    };
     use crate::bulk::Upsert;
     use crate::{Db, Statement, StoreError};
 
@@ -374,19 +391,6 @@ pub mod components {
         is_essential: i64,
         release_number: Option<&'a str>,
         synced_at: &'a str,
-    }
-
-    #[derive(Serialize)]
-    struct StatusRow<'a> {
-        code: &'a str,
-        status: &'static str,
-        previous_status: Option<&'a str>,
-        changed_at: &'a str,
-        run_id: &'a str,
-    }
-
-    fn nonempty(s: &Option<String>) -> Option<&str> {
-        s.as_deref().map(str::trim).filter(|s| !s.is_empty())
     }
 
     /// Write a page of component details (a code listed twice: the last one wins). A
@@ -677,7 +681,7 @@ pub mod organisations {
     use rtopacks_domain::time::iso;
     use serde::{Deserialize, Serialize};
 
-    use super::{day_of, dedupe_last, to_json, tombstone_table, ChangeSet};
+    use super::{day_of, dedupe_last, nonempty, to_json, tombstone_table, ChangeSet, StatusRow};
     use crate::bulk::{Upsert, MAX_ROWS};
     use crate::{Db, Statement, StoreError};
 
@@ -865,19 +869,6 @@ pub mod organisations {
         synced_at: &'a str,
         deleted_at: Option<&'a str>,
         delete_operation: Option<&'a str>,
-    }
-
-    #[derive(Serialize)]
-    struct StatusRow<'a> {
-        code: &'a str,
-        status: &'static str,
-        previous_status: Option<&'a str>,
-        changed_at: &'a str,
-        run_id: &'a str,
-    }
-
-    fn nonempty(s: &Option<String>) -> Option<&str> {
-        s.as_deref().map(str::trim).filter(|s| !s.is_empty())
     }
 
     /// Write a page of organisation details (details without a code are skipped; a code
