@@ -16,6 +16,12 @@ pub const SESSION_KV: &str = "SESSION_KV";
 /// The chain queues (producer and consumer in the same worker).
 pub const TGA_SYNC_QUEUE: &str = "TGA_SYNC_QUEUE";
 pub const CRICOS_SYNC_QUEUE: &str = "CRICOS_SYNC_QUEUE";
+/// R2 `tga-content`: the raw TGA payload archive.
+pub const TGA_CONTENT: &str = "TGA_CONTENT";
+/// enrich-sync's self-chain queue.
+pub const ENRICH_SYNC_QUEUE: &str = "ENRICH_SYNC_QUEUE";
+/// `rtopacks-ingest-queue` (BACKFILL-01 and the site produce to it).
+pub const INGEST_QUEUE: &str = "INGEST_QUEUE";
 /// Tests only: a service answering the current test time. Never declared in `wrangler/`.
 pub const TEST_CLOCK: &str = "TEST_CLOCK";
 
@@ -34,6 +40,15 @@ pub mod vars {
     pub const PAGES_PER_INVOCATION: &str = "PAGES_PER_INVOCATION";
     /// SENTINEL-02 threshold, percent.
     pub const SENTINEL_DROP_THRESHOLD_PCT: &str = "SENTINEL_DROP_THRESHOLD_PCT";
+    /// TGA SOAP host, and the service generation (`base`, or `12` for `…ServiceV12.svc`).
+    pub const TGA_SOAP_HOST: &str = "TGA_SOAP_HOST";
+    pub const TGA_SOAP_VERSION: &str = "TGA_SOAP_VERSION";
+    /// Search `PageSize`, `GetDetails` calls per invocation, TGA-REFRESH-01 components per cycle.
+    pub const TGA_PAGE_SIZE: &str = "TGA_PAGE_SIZE";
+    pub const TGA_DETAILS_PER_INVOCATION: &str = "TGA_DETAILS_PER_INVOCATION";
+    pub const TGA_REFRESH_PER_CYCLE: &str = "TGA_REFRESH_PER_CYCLE";
+    /// TGA REST base (enrichment).
+    pub const TGA_REST_BASE: &str = "TGA_REST_BASE";
 }
 
 /// Secrets (`wrangler secret put`), never in files.
@@ -41,4 +56,7 @@ pub mod secrets {
     pub const RESEND_API_KEY: &str = "RESEND_API_KEY";
     /// Bearer token for the sync workers' `POST /trigger`.
     pub const TRIGGER_TOKEN: &str = "TRIGGER_TOKEN";
+    /// The TGA web services account (WS-Security UsernameToken).
+    pub const TGA_USERNAME: &str = "TGA_USERNAME";
+    pub const TGA_PASSWORD: &str = "TGA_PASSWORD";
 }

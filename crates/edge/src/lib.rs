@@ -4,6 +4,7 @@
 //! native tests against SQLite exactly as it runs in a worker against D1.
 #![allow(async_fn_in_trait)]
 
+pub mod archive;
 pub mod auth;
 pub mod bindings;
 pub mod chain;

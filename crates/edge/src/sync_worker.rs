@@ -5,7 +5,7 @@
 
 use rtopacks_domain::observatory::TriggeredBy;
 use rtopacks_domain::sync::SyncKind;
-use rtopacks_store::{D1Db, StoreError};
+use rtopacks_store::{D1Db, Db, StoreError};
 use worker::{console_error, console_log, Env, MessageBatch, MessageExt, Request, Response};
 
 use crate::bindings::{secrets, vars, OPS_DB};
@@ -131,6 +131,7 @@ async fn run_one(
     runner: &impl PhaseRunner,
     msg: &PhaseMessage,
 ) -> worker::Result<()> {
+    rtopacks_store::reset_queries();
     let now = clock::now(env).await?;
     let Some(state) = chain.accept(msg, now).await.map_err(store_err)? else {
         console_log!(
@@ -153,11 +154,12 @@ async fn run_one(
         }
     };
     let done = clock::now(env).await?;
-    if let Advance::Finished(status) = chain
+    let advance = chain
         .finish_phase(msg, outcome, done)
         .await
-        .map_err(store_err)?
-    {
+        .map_err(store_err)?;
+    record_queries(chain.ops, kind, msg, done).await?;
+    if let Advance::Finished(status) = advance {
         let from = var(env, vars::EMAIL_FROM, "RTOpacks <noreply@rtopacks.com.au>");
         let to = var(env, vars::ADMIN_EMAIL, "admin@rtopacks.com.au");
         let mail = notify::cycle_email(chain.ops, kind, &msg.run_id, status, &from, &to)
@@ -168,5 +170,30 @@ async fn run_one(
             console_error!("{}: cycle email: {e}", kind.worker()); // recorded in the outbox as failed
         }
     }
+    Ok(())
+}
+
+/// The invocation's D1 query count, as an `ops_log` line (the bound the phases are built
+/// to: D1 allows 1,000 queries per invocation). Tests and bench-sync read these.
+async fn record_queries(
+    ops: &D1Db,
+    kind: SyncKind,
+    msg: &PhaseMessage,
+    now: chrono::DateTime<chrono::Utc>,
+) -> worker::Result<()> {
+    let n = rtopacks_store::queries();
+    let detail = serde_json::json!({"phase": msg.phase, "seq": msg.seq, "queries": n});
+    ops.run(
+        rtopacks_store::Statement::new(
+            "INSERT INTO ops_log (run_id, source, level, message, detail, created_at) VALUES (?1, ?2, 'info', ?3, ?4, ?5)",
+        )
+        .bind(msg.run_id.as_str())
+        .bind(kind.worker())
+        .bind(format!("{} seq {}: {n} D1 queries", msg.phase, msg.seq))
+        .bind(detail.to_string())
+        .bind(rtopacks_domain::time::iso(now)),
+    )
+    .await
+    .map_err(store_err)?;
     Ok(())
 }

@@ -9,6 +9,21 @@ use crate::{Db, RunMeta, Statement, StoreError, Value};
 /// A D1 binding.
 pub struct D1Db(pub D1Database);
 
+thread_local! {
+    /// Statements sent to D1 by this isolate since [`reset_queries`] (a batch counts each
+    /// of its statements, as D1's per-invocation query limit does).
+    static QUERIES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// D1 statements since the last reset (an invocation's count when reset at its start).
+pub fn queries() -> u64 {
+    QUERIES.with(|q| q.get())
+}
+
+pub fn reset_queries() {
+    QUERIES.with(|q| q.set(0));
+}
+
 fn db_err(e: worker::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
@@ -26,6 +41,7 @@ fn to_js(v: &Value) -> JsValue {
 impl D1Db {
     fn prepare(&self, stmt: &Statement) -> Result<D1PreparedStatement, StoreError> {
         stmt.check_limits()?;
+        QUERIES.with(|q| q.set(q.get() + 1));
         let args: Vec<JsValue> = stmt.params.iter().map(to_js).collect();
         self.0
             .prepare(stmt.sql.as_str())

@@ -13,6 +13,7 @@ pub mod rtos;
 pub mod stats;
 pub mod sync;
 pub mod tga;
+pub mod tga_cycle;
 mod value;
 
 #[cfg(target_arch = "wasm32")]
@@ -21,7 +22,7 @@ mod d1;
 pub mod sqlite;
 
 #[cfg(target_arch = "wasm32")]
-pub use d1::D1Db;
+pub use d1::{queries, reset_queries, D1Db};
 pub use error::StoreError;
 pub use value::{Statement, Value};
 

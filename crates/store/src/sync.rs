@@ -146,7 +146,8 @@ pub fn insert_sentinel(
 ) -> Statement {
     Statement::new(
         "INSERT INTO sentinel_log (run_id, sync_type, metric, baseline, observed, drop_pct, threshold_pct, action, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+         WHERE NOT EXISTS (SELECT 1 FROM sentinel_log WHERE run_id = ?1 AND metric = ?3 AND action = ?8)",
     )
     .bind(run_id)
     .bind(kind.sync_type())
@@ -156,5 +157,45 @@ pub fn insert_sentinel(
     .bind(d.drop_pct)
     .bind(d.threshold_pct)
     .bind(action)
+    .bind(now)
+}
+
+/// What an upstream resource looked like when a sync last took it in full (CKAN
+/// `last_modified`, or the end of a TGA delta window), so the next cycle starts there.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ResourceState {
+    pub last_modified: Option<String>,
+    pub total: Option<i64>,
+}
+
+pub async fn resource_state(
+    ops: &impl Db,
+    source: &str,
+    resource_id: &str,
+) -> Result<Option<ResourceState>, StoreError> {
+    ops.first(
+        Statement::new("SELECT last_modified, total FROM upstream_resources WHERE source = ?1 AND resource_id = ?2")
+            .bind(source)
+            .bind(resource_id),
+    )
+    .await
+}
+
+pub fn save_resource_state(
+    source: &str,
+    resource_id: &str,
+    last_modified: Option<&str>,
+    total: i64,
+    now: &str,
+) -> Statement {
+    Statement::new(
+        "INSERT INTO upstream_resources (source, resource_id, last_modified, total, checked_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(source, resource_id) DO UPDATE SET last_modified = excluded.last_modified,
+           total = excluded.total, checked_at = excluded.checked_at",
+    )
+    .bind(source)
+    .bind(resource_id)
+    .bind(last_modified)
+    .bind(total)
     .bind(now)
 }

@@ -786,8 +786,15 @@ pub mod organisations {
         d: &'a OrganisationDetails,
         today: &str,
     ) -> Vec<&'a Restriction> {
-        d.restrictions
-            .iter()
+        restrictions_in_force_on(&d.restrictions, today)
+    }
+
+    /// Of a restriction set, those in force on `today`.
+    pub fn restrictions_in_force_on<'a>(
+        rs: &'a [Restriction],
+        today: &str,
+    ) -> Vec<&'a Restriction> {
+        rs.iter()
             .filter(|r| {
                 r.start_date.is_none_or(|s| s.to_string().as_str() <= today)
                     && r.end_date.is_none_or(|e| e.to_string().as_str() >= today)
@@ -795,7 +802,8 @@ pub mod organisations {
             .collect()
     }
 
-    fn describe(rs: &[Restriction]) -> String {
+    /// A restriction set in words, for events.
+    pub fn describe(rs: &[Restriction]) -> String {
         let parts: Vec<&str> = rs
             .iter()
             .filter_map(|r| {
@@ -1118,20 +1126,74 @@ pub struct StaleComponent {
     pub refreshed_at: Option<String>,
 }
 
-/// The `limit` live components refreshed longest ago (never-refreshed first), for the
+/// The `limit` live components refreshed longest ago (never-refreshed first) and not since
+/// `before` (so a cycle never refreshes what its own delta walk just fetched), for the
 /// rotating refresh; walks the `refreshed_at` index.
 pub async fn stalest_components(
     db: &impl Db,
+    before: &str,
     limit: i64,
 ) -> Result<Vec<StaleComponent>, StoreError> {
     db.all(
         Statement::new(
             "SELECT code, component_type, refreshed_at FROM tga_training_components
-             WHERE deleted_at IS NULL ORDER BY refreshed_at LIMIT ?1",
+             WHERE deleted_at IS NULL AND (refreshed_at IS NULL OR refreshed_at < ?1)
+             ORDER BY refreshed_at LIMIT ?2",
         )
+        .bind(before)
         .bind(limit),
     )
     .await
+}
+
+/// Mark components as refreshed without new details (upstream no longer serves them), so
+/// the rotation moves past them; the deletion walk tombstones them.
+pub fn touch_refreshed(codes: &[&str], now: &str) -> Result<Statement, StoreError> {
+    Ok(Statement::new(
+        "UPDATE tga_training_components SET refreshed_at = ?2
+         WHERE code IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(to_json(codes)?)
+    .bind(now))
+}
+
+/// Which table a delta walk writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorpusTable {
+    Components,
+    Organisations,
+}
+
+impl CorpusTable {
+    pub fn name(self) -> &'static str {
+        match self {
+            CorpusTable::Components => "tga_training_components",
+            CorpusTable::Organisations => "tga_organisations",
+        }
+    }
+}
+
+/// How many of `codes` are live (held and not tombstoned): what a tombstone page would delete.
+pub async fn live_among(
+    db: &impl Db,
+    table: CorpusTable,
+    codes: &[&str],
+) -> Result<i64, StoreError> {
+    #[derive(Deserialize)]
+    struct N {
+        n: i64,
+    }
+    let n: Option<N> = db
+        .first(
+            Statement::new(format!(
+                "SELECT count(*) AS n FROM {} WHERE deleted_at IS NULL
+                 AND code IN (SELECT value FROM json_each(?1))",
+                table.name()
+            ))
+            .bind(to_json(codes)?),
+        )
+        .await?;
+    Ok(n.map_or(0, |n| n.n))
 }
 
 /// A live organisation with restrictions in force at its last sync.

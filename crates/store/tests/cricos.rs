@@ -64,10 +64,10 @@ fn resource_state_round_trips() {
     let ops = SqliteDb::migrated("ops-db").unwrap();
     let id = "7f6941f3-5327-4db7-b556-5f16d77f63c1";
     assert_eq!(
-        block_on(cricos::resource_state(&ops, "cricos", id)).unwrap(),
+        block_on(rtopacks_store::sync::resource_state(&ops, "cricos", id)).unwrap(),
         None
     );
-    block_on(ops.run(cricos::save_resource_state(
+    block_on(ops.run(rtopacks_store::sync::save_resource_state(
         "cricos",
         id,
         Some("2026-10-02T01:12:00.123456"),
@@ -75,7 +75,7 @@ fn resource_state_round_trips() {
         "2026-11-01T18:00:00Z",
     )))
     .unwrap();
-    block_on(ops.run(cricos::save_resource_state(
+    block_on(ops.run(rtopacks_store::sync::save_resource_state(
         "cricos",
         id,
         Some("2026-11-02T01:12:00.123456"),
@@ -83,7 +83,7 @@ fn resource_state_round_trips() {
         "2026-12-01T18:00:00Z",
     )))
     .unwrap();
-    let s = block_on(cricos::resource_state(&ops, "cricos", id))
+    let s = block_on(rtopacks_store::sync::resource_state(&ops, "cricos", id))
         .unwrap()
         .unwrap();
     assert_eq!(

@@ -490,11 +490,15 @@ fn a_hundred_component_page_stays_within_d1_limits() {
 
     // The rotating refresh walks the stalest first.
     apply(&db, &page[10..12], T2);
-    let stale = block_on(tga::stalest_components(&db, 3)).unwrap();
+    let stale = block_on(tga::stalest_components(&db, "2099-01-01T00:00:00Z", 3)).unwrap();
     assert_eq!(stale.len(), 3);
     assert!(stale.iter().all(|s| s.refreshed_at.as_deref() == Some(T1)));
-    let all = block_on(tga::stalest_components(&db, 100)).unwrap();
+    let all = block_on(tga::stalest_components(&db, "2099-01-01T00:00:00Z", 100)).unwrap();
     assert_eq!(all.last().unwrap().refreshed_at.as_deref(), Some(T2));
+    // Nothing refreshed at or after the cutoff comes back.
+    let older = block_on(tga::stalest_components(&db, T2, 100)).unwrap();
+    assert!(older.iter().all(|s| s.refreshed_at.as_deref() == Some(T1)));
+    assert_eq!(older.len(), all.len() - 2);
 }
 
 // ------------------------------------------------------------------ organisations

@@ -225,7 +225,7 @@ impl<'a, H: HttpClient, C: Db, O: Db> Cricos<'a, H, C, O> {
             let info = ckan_api::parse_resource_show(
                 &self.get(ckan_api::resource_show_url(self.base, id)).await?,
             )?;
-            let seen = store::resource_state(self.ops, SOURCE, id).await?;
+            let seen = rtopacks_store::sync::resource_state(self.ops, SOURCE, id).await?;
             let baseline = store::live_count(self.corpus, &T::TABLE).await?;
             if let (Some(seen), Some(lm)) = (&seen, &info.last_modified) {
                 if seen.last_modified.as_deref() == Some(lm.as_str()) && baseline > 0 {
@@ -350,7 +350,7 @@ impl<'a, H: HttpClient, C: Db, O: Db> Cricos<'a, H, C, O> {
                 .run(store::mark_not_seen_deleted(&T::TABLE, &p.started_at, at))
                 .await?;
             self.ops
-                .run(store::save_resource_state(
+                .run(rtopacks_store::sync::save_resource_state(
                     SOURCE,
                     T::RESOURCE.id(),
                     p.last_modified.as_deref(),

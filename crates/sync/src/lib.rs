@@ -7,6 +7,7 @@
 
 pub mod cricos;
 pub mod ingest;
+pub mod tga;
 
 use rtopacks_store::{Db, Statement, StoreError};
 
