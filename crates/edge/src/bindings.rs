@@ -49,6 +49,10 @@ pub mod vars {
     pub const TGA_REFRESH_PER_CYCLE: &str = "TGA_REFRESH_PER_CYCLE";
     /// TGA REST base (enrichment).
     pub const TGA_REST_BASE: &str = "TGA_REST_BASE";
+    /// enrich-sync: organisations started per invocation, and the age that makes an
+    /// enrichment due again.
+    pub const ENRICH_CODES_PER_INVOCATION: &str = "ENRICH_CODES_PER_INVOCATION";
+    pub const ENRICH_MAX_AGE_DAYS: &str = "ENRICH_MAX_AGE_DAYS";
 }
 
 /// Secrets (`wrangler secret put`), never in files.

@@ -784,9 +784,40 @@ impl IngestStatus {
     }
 }
 
-/// One `tga_ingest_runs` row.
+/// Who enriched an RTO: `rtos.enriched_by`, and the `_ingest_runs` table of its runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IngestSource {
+    /// On demand, from a visit to the RTO's page (rtopacks-ingest-queue).
+    #[default]
+    TgaIngest,
+    /// The weekly rotating sweep.
+    EnrichSync,
+    /// BACKFILL-01's one-shot queueing of every unenriched code (run by tga-ingest).
+    Backfill,
+}
+
+impl IngestSource {
+    pub fn by(self) -> &'static str {
+        match self {
+            IngestSource::TgaIngest => BY_TGA_INGEST,
+            IngestSource::EnrichSync => BY_ENRICH_SYNC,
+            IngestSource::Backfill => BY_BACKFILL,
+        }
+    }
+
+    pub fn runs_table(self) -> &'static str {
+        match self {
+            IngestSource::EnrichSync => "enrich_ingest_runs",
+            IngestSource::TgaIngest | IngestSource::Backfill => "tga_ingest_runs",
+        }
+    }
+}
+
+/// One `_ingest_runs` row (the source's table).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IngestRun<'a> {
+    pub source: IngestSource,
     pub run_id: &'a str,
     pub started_at: &'a str,
     pub completed_at: Option<&'a str>,
@@ -799,13 +830,14 @@ pub struct IngestRun<'a> {
 
 /// Upsert the run's row (`ON CONFLICT(run_id)`); `started_at` stays the first one.
 pub fn record_ingest_run(r: &IngestRun<'_>) -> Statement {
-    Statement::new(
-        "INSERT INTO tga_ingest_runs (run_id, started_at, completed_at, status, records_in, records_out, error, detail)
+    Statement::new(format!(
+        "INSERT INTO {} (run_id, started_at, completed_at, status, records_in, records_out, error, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(run_id) DO UPDATE SET completed_at = excluded.completed_at, status = excluded.status,
            records_in = excluded.records_in, records_out = excluded.records_out, error = excluded.error,
            detail = excluded.detail",
-    )
+        r.source.runs_table()
+    ))
     .bind(r.run_id)
     .bind(r.started_at)
     .bind(r.completed_at)

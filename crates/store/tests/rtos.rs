@@ -3,7 +3,9 @@
 
 use futures::executor::block_on;
 use rtopacks_domain::tga::{Location, OrganisationDetails, ScopeEntry};
-use rtopacks_store::rtos::{self, AddressType, BaseRow, IngestRun, IngestStatus, RtoAddress};
+use rtopacks_store::rtos::{
+    self, AddressType, BaseRow, IngestRun, IngestSource, IngestStatus, RtoAddress,
+};
 use rtopacks_store::rtos::{RtoEnrichment, BY_TGA_INGEST};
 use rtopacks_store::sqlite::SqliteDb;
 use rtopacks_store::{Db, Statement};
@@ -391,6 +393,7 @@ fn base_rows_never_downgrade_an_enrichment() {
 fn the_ingest_run_row_is_upserted() {
     let db = SqliteDb::migrated("rtopacks-db").unwrap();
     let mut run = IngestRun {
+        source: IngestSource::TgaIngest,
         run_id: "tga_ingest:45329:2026-11-24T10:00:00Z",
         started_at: T1,
         completed_at: None,

@@ -17,7 +17,8 @@ use rtopacks_edge::outbound::{
     fetch_with_retry, FetchError, HttpClient, OutboundRequest, RetryPolicy,
 };
 use rtopacks_store::rtos::{
-    self as store, AddressType, EnrichCounts, IngestRun, IngestStatus, RtoAddress, RtoEnrichment,
+    self as store, AddressType, EnrichCounts, IngestRun, IngestSource, IngestStatus, RtoAddress,
+    RtoEnrichment,
 };
 use rtopacks_store::{Db, Statement, StoreError};
 use rtopacks_upstream::tga_rest::{self as rest, RestOrganisation};
@@ -57,6 +58,9 @@ pub struct Resume {
     pub counts: EnrichCounts,
     /// Upstream records read so far (detail rows and scope entries).
     pub records_in: u64,
+    /// Who is enriching (older messages without it came from tga-ingest).
+    #[serde(default)]
+    pub source: IngestSource,
 }
 
 /// How one invocation ended. Database failures are `Err` instead.
@@ -85,6 +89,7 @@ pub struct Ingest<'a, H: HttpClient, D: Db> {
     /// REST API base, [`rest::BASE`] in production.
     pub base: &'a str,
     pub settings: Settings,
+    pub source: IngestSource,
 }
 
 struct Failure {
@@ -180,19 +185,32 @@ impl<'a, H: HttpClient, D: Db> Ingest<'a, H, D> {
             db,
             base: rest::BASE,
             settings: Settings::default(),
+            source: IngestSource::TgaIngest,
         }
     }
 
     /// Start enriching `rto_code`.
     pub async fn enrich(&self, rto_code: &str, now: DateTime<Utc>) -> Result<Outcome, StoreError> {
+        self.enrich_as(rto_code, self.source, now).await
+    }
+
+    /// Start enriching `rto_code` on behalf of `source` (recorded as `enriched_by` and in
+    /// the source's runs table).
+    pub async fn enrich_as(
+        &self,
+        rto_code: &str,
+        source: IngestSource,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, StoreError> {
         let at = iso(now);
         let mut st = Resume {
             rto_code: rto_code.to_owned(),
-            run_id: format!("tga_ingest:{rto_code}:{at}"),
+            run_id: format!("{}:{rto_code}:{at}", source.by()),
             started_at: at.clone(),
             offset: 0,
             counts: EnrichCounts::default(),
             records_in: 0,
+            source,
         };
         match self.detail(&st, &at).await {
             Ok(Ok((counts, stmts))) => {
@@ -309,7 +327,7 @@ impl<'a, H: HttpClient, D: Db> Ingest<'a, H, D> {
             if last {
                 let sweep = stmts.len();
                 stmts.push(store::remove_stale_scope(&code, &st.started_at));
-                stmts.push(store::mark_enriched(&code, store::BY_TGA_INGEST, at));
+                stmts.push(store::mark_enriched(&code, st.source.by(), at));
                 // The run row follows, with the sweep's count.
                 let metas = self.db.batch(stmts).await?;
                 st.counts.scope_removed = metas.get(sweep).map_or(0, |m| m.changes);
@@ -381,6 +399,7 @@ fn run_row(
     outcome: &str,
 ) -> Statement {
     store::record_ingest_run(&IngestRun {
+        source: st.source,
         run_id: &st.run_id,
         started_at: &st.started_at,
         completed_at,
@@ -407,6 +426,9 @@ pub struct IngestMessage {
     pub attempt: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume: Option<Resume>,
+    /// `backfill` for BACKFILL-01's messages; the site's carry none (`tga_ingest`).
+    #[serde(default)]
+    pub source: IngestSource,
 }
 
 /// Attempts before a retryable failure is dead-lettered.
@@ -452,7 +474,7 @@ impl<H: HttpClient, D: Db> Ingest<'_, H, D> {
     ) -> Result<Action, StoreError> {
         let outcome = match &msg.resume {
             Some(r) => self.resume(r.clone(), now).await?,
-            None => self.enrich(&msg.rto_code, now).await?,
+            None => self.enrich_as(&msg.rto_code, msg.source, now).await?,
         };
         Ok(match outcome {
             Outcome::Enriched { .. } | Outcome::NotFound => Action::Done,
@@ -461,6 +483,7 @@ impl<H: HttpClient, D: Db> Ingest<'_, H, D> {
                     rto_code: msg.rto_code.clone(),
                     attempt: 0,
                     resume: Some(resume),
+                    source: msg.source,
                 },
                 delay_seconds: 0,
             },
@@ -475,6 +498,7 @@ impl<H: HttpClient, D: Db> Ingest<'_, H, D> {
                             rto_code: msg.rto_code.clone(),
                             attempt: msg.attempt + 1,
                             resume: resume.or_else(|| msg.resume.clone()),
+                            source: msg.source,
                         },
                         delay_seconds: retry_delay(retry_base_seconds, msg.attempt),
                     }

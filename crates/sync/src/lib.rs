@@ -6,6 +6,7 @@
 #![allow(async_fn_in_trait)]
 
 pub mod cricos;
+pub mod enrich;
 pub mod ingest;
 pub mod tga;
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use futures::executor::block_on;
 use rtopacks_domain::time::parse_iso;
 use rtopacks_edge::outbound::{HttpClient, OutboundRequest, OutboundResponse, RetryPolicy};
-use rtopacks_store::rtos::{self as store, BaseRow};
+use rtopacks_store::rtos::{self as store, BaseRow, IngestSource};
 use rtopacks_store::sqlite::SqliteDb;
 use rtopacks_store::{Db, Statement};
 use rtopacks_sync::ingest::{Ingest, Outcome, Resume, Settings};
@@ -202,6 +202,7 @@ impl World {
             db: &self.db,
             base: BASE,
             settings: SETTINGS,
+            source: IngestSource::TgaIngest,
         }
     }
 
@@ -406,6 +407,28 @@ fn default_settings_enrich_in_one_invocation_far_under_the_query_budget() {
     assert!(matches!(o, Outcome::Enriched { .. }), "{o:?}");
     assert_eq!(w.n("rto_scope"), 20_000);
     assert!(w.db.query_count() < 100, "{} queries", w.db.query_count());
+}
+
+#[test]
+fn the_sweep_records_itself_as_enrich_sync() {
+    let w = World::new();
+    let ingest = Ingest {
+        settings: Settings::default(),
+        source: IngestSource::EnrichSync,
+        ..w.ingest()
+    };
+    let o = block_on(ingest.enrich(CODE, at(T1))).unwrap();
+    assert!(matches!(o, Outcome::Enriched { .. }), "{o:?}");
+    let row: Option<Value> = block_on(w.db.first(
+        Statement::new("SELECT enriched, enriched_by FROM rtos WHERE rto_code = ?1").bind(CODE),
+    ))
+    .unwrap();
+    assert_eq!(
+        row,
+        Some(json!({"enriched": 1, "enriched_by": "enrich_sync"}))
+    );
+    assert_eq!(w.count("SELECT count(*) FROM enrich_ingest_runs"), 1);
+    assert_eq!(w.count("SELECT count(*) FROM tga_ingest_runs"), 0);
 }
 
 #[test]
@@ -615,6 +638,7 @@ fn messages_are_continued_retried_with_backoff_and_finally_dead_lettered() {
         rto_code: CODE.into(),
         attempt: 0,
         resume: None,
+        source: IngestSource::Backfill,
     };
     // SETTINGS bounds pages per invocation, so a big scope continues in a new message.
     let Action::Requeue {
@@ -626,6 +650,12 @@ fn messages_are_continued_retried_with_backoff_and_finally_dead_lettered() {
     };
     assert!(next.resume.is_some());
     assert_eq!(next.attempt, 0);
+    assert_eq!(
+        next.source,
+        IngestSource::Backfill,
+        "the source travels with the message"
+    );
+    assert_eq!(next.resume.as_ref().unwrap().source, IngestSource::Backfill);
 
     w.rest.fail_status.set(Some(503));
     let Action::Requeue {
