@@ -9,7 +9,7 @@ import { ROOT, routeHosts } from './workers.mjs';
 import { loadWorkers, miniflareOptions } from './platform.mjs';
 import { migrateAll, applyTracked } from './migrate.mjs';
 import { randomBytes } from 'node:crypto';
-import { createFakes } from '../fakes/index.mjs';
+import { createFakes, DEFAULT_CREDENTIALS } from '../fakes/index.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -42,6 +42,8 @@ const fakes = createFakes({ size });
 // The sync workers' POST /trigger token, new for every run of the local stack.
 const triggerToken = process.env.TRIGGER_TOKEN ?? randomBytes(18).toString('base64url');
 const secrets = Object.fromEntries(workers.map((w) => [w.stem, { TRIGGER_TOKEN: triggerToken }]));
+// tga-sync signs its SOAP calls with the fake register's account.
+if (secrets['tga-sync']) Object.assign(secrets['tga-sync'], { TGA_USERNAME: DEFAULT_CREDENTIALS.username, TGA_PASSWORD: DEFAULT_CREDENTIALS.password });
 
 const mf = new Miniflare({
   workers: miniflareOptions(workers, { clock, extraRoutes, outbound: fakes.fetch, bindings: secrets }),
@@ -64,14 +66,31 @@ for (const d of databases) {
   if (files.length) console.log(`seeded ${d.name}: ${files.join(', ')}`);
 }
 
-// First start: fill the corpus by running the syncs themselves against the fakes.
-const corpusDb = databases.find((d) => d.name === 'rtopacks-db');
-for (const w of workers.filter((x) => ['cricos-sync'].includes(x.stem))) {
-  const db = await getDb(corpusDb);
-  const { n } = await db.prepare('SELECT count(*) AS n FROM cricos_institutions').first();
-  if (n === 0) {
-    console.log(`filling the corpus: ${w.stem} cycle against the ${size} fake register (runs in the background)`);
-    await (await mf.getWorker(w.name)).scheduled({ cron: w.config.triggers.crons[0] });
+// First start: fill the corpus by running the syncs themselves against the fakes: the
+// TGA register (tga-sync), then the enriched layer once it is in (enrich-sync), and CRICOS.
+const corpusDb = await getDb(databases.find((d) => d.name === 'rtopacks-db'));
+const opsDb = await getDb(databases.find((d) => d.name === 'ops-db'));
+const byStem = (stem) => workers.find((w) => w.stem === stem);
+const fire = async (w) => (await mf.getWorker(w.name)).scheduled({ cron: w.config.triggers.crons[0] });
+const empty = async (table) => (await corpusDb.prepare(`SELECT count(*) AS n FROM ${table}`).first()).n === 0;
+if (byStem('cricos-sync') && await empty('cricos_institutions')) {
+  console.log(`filling the corpus: cricos-sync cycle against the ${size} fake register (runs in the background)`);
+  await fire(byStem('cricos-sync'));
+}
+if (byStem('tga-sync') && await empty('tga_organisations')) {
+  console.log(`filling the corpus: tga-sync cycle against the ${size} fake register, then enrich-sync (background)`);
+  await fire(byStem('tga-sync'));
+  const enrich = byStem('enrich-sync');
+  if (enrich) {
+    (async () => {
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const run = await opsDb.prepare("SELECT status FROM sync_runs WHERE sync_type = 'tga_sync' ORDER BY created_at DESC LIMIT 1").first();
+        if (run && run.status !== 'running') break;
+      }
+      console.log('tga-sync cycle finished: starting the enrich-sync sweep');
+      await fire(enrich);
+    })().catch((e) => console.error(`enrich-sync fill: ${e.message}`));
   }
 }
 
@@ -89,7 +108,8 @@ for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '
 const example = routeHosts(workers.flatMap((w) => w.routes))[0] ?? localHost(workers[0]);
 console.log(`\nReach a host: curl -H 'Host: ${example}' ${base}/`);
 if (crons.length) console.log(`Fire a cron (add &time=<epoch ms> for a scheduledTime):\n  ${crons.join('\n  ')}`);
-console.log(`Trigger a sync: curl -X POST -H 'Authorization: Bearer ${triggerToken}' -H 'Host: cricos-sync.localhost' ${base}/trigger`);
+console.log(`Trigger a sync: curl -X POST -H 'Authorization: Bearer ${triggerToken}' -H 'Host: tga-sync.localhost' ${base}/trigger`);
+console.log(`BACKFILL-01:    TRIGGER_TOKEN=${triggerToken} scripts/backfill`);
 console.log(`Upstream fakes: ${size} corpus (scripts/dev --full for real scale)`);
 console.log('\nCtrl-C to stop.');
 

@@ -67,15 +67,8 @@ pub async fn on_fetch(
     if path != "/trigger" {
         return ApiError::not_found(format!("no route {path}; use POST /trigger")).into_response();
     }
-    if req.method() != worker::Method::Post {
-        return ApiError::method_not_allowed().into_response();
-    }
-    let token = env
-        .secret(secrets::TRIGGER_TOKEN)
-        .map(|s| s.to_string())
-        .unwrap_or_default();
-    if !auth::bearer_matches(req.headers().get("Authorization")?.as_deref(), &token) {
-        return ApiError::unauthorized("a valid bearer token is required").into_response();
+    if let Some(refused) = operator_only(&req, env)? {
+        return Ok(refused);
     }
     let now = clock::now(env).await?;
     let (ops, q) = (D1Db(env.d1(OPS_DB)?), QueueChain(env.queue(queue)?));
@@ -86,6 +79,24 @@ pub async fn on_fetch(
             ApiError::internal().into_response()
         }
     }
+}
+
+/// The operator endpoints of a sync worker (`/trigger`, `/backfill`): POST with the Bearer
+/// `TRIGGER_TOKEN` (compared in constant time). `Some(response)` refuses the request.
+pub fn operator_only(req: &Request, env: &Env) -> worker::Result<Option<Response>> {
+    if req.method() != worker::Method::Post {
+        return ApiError::method_not_allowed().into_response().map(Some);
+    }
+    let token = env
+        .secret(secrets::TRIGGER_TOKEN)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    if !auth::bearer_matches(req.headers().get("Authorization")?.as_deref(), &token) {
+        return ApiError::unauthorized("a valid bearer token is required")
+            .into_response()
+            .map(Some);
+    }
+    Ok(None)
 }
 
 /// Queue: one phase invocation per message. Every message is acked or retried on its own;

@@ -73,22 +73,7 @@ pub struct Cricos<'a, H: HttpClient, C: Db, O: Db> {
     pub settings: Settings,
 }
 
-enum Failure {
-    Upstream(String),
-    Store(StoreError),
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        Failure::Store(e)
-    }
-}
-
-impl From<UpstreamError> for Failure {
-    fn from(e: UpstreamError) -> Self {
-        Failure::Upstream(e.to_string())
-    }
-}
+use crate::Failure;
 
 /// A resource: where it goes and how its rows are read and named.
 trait Rows: Serialize + Sized {

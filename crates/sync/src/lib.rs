@@ -12,6 +12,25 @@ pub mod tga;
 
 use rtopacks_store::{Db, Statement, StoreError};
 
+/// How a phase ends early: an upstream or payload failure (a failed step; the cycle goes
+/// on) or a database failure (`fatal`).
+pub(crate) enum Failure {
+    Upstream(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+impl From<rtopacks_upstream::UpstreamError> for Failure {
+    fn from(e: rtopacks_upstream::UpstreamError) -> Self {
+        Failure::Upstream(e.to_string())
+    }
+}
+
 /// The events of a run, written idempotently, with the rows they describe, in one batch.
 pub(crate) fn event_statements(
     run_id: &str,

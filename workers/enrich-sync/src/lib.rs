@@ -4,20 +4,17 @@
 //! `/trigger`) queues every unenriched code on `rtopacks-ingest-queue` for tga-ingest.
 
 use rtopacks_domain::sync::SyncKind;
-use rtopacks_edge::auth;
-use rtopacks_edge::bindings::{
-    secrets, vars, ENRICH_SYNC_QUEUE, INGEST_QUEUE, OPS_DB, RTOPACKS_DB,
-};
+use rtopacks_edge::bindings::{vars, ENRICH_SYNC_QUEUE, INGEST_QUEUE, OPS_DB, RTOPACKS_DB};
 use rtopacks_edge::error::ApiError;
 use rtopacks_edge::outbound::WorkerHttp;
-use rtopacks_edge::sync_worker::{on_cron, on_fetch, on_queue, var_num};
+use rtopacks_edge::sync_worker::{on_cron, on_fetch, on_queue, operator_only, var_num};
 use rtopacks_store::rtos::IngestSource;
 use rtopacks_store::D1Db;
 use rtopacks_sync::enrich::{unenriched_codes, EnrichSync, Settings};
 use rtopacks_sync::ingest::{Ingest, IngestMessage};
 use rtopacks_upstream::tga_rest;
 use worker::{
-    event, Context, Env, MessageBatch, Method, Request, Response, ScheduleContext, ScheduledEvent,
+    event, Context, Env, MessageBatch, Request, Response, ScheduleContext, ScheduledEvent,
 };
 
 const KIND: SyncKind = SyncKind::EnrichSync;
@@ -46,15 +43,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 
 /// BACKFILL-01: one message per unenriched organisation code.
 async fn backfill(req: Request, env: &Env) -> worker::Result<Response> {
-    if req.method() != Method::Post {
-        return ApiError::method_not_allowed().into_response();
-    }
-    let token = env
-        .secret(secrets::TRIGGER_TOKEN)
-        .map(|s| s.to_string())
-        .unwrap_or_default();
-    if !auth::bearer_matches(req.headers().get("Authorization")?.as_deref(), &token) {
-        return ApiError::unauthorized("a valid bearer token is required").into_response();
+    if let Some(refused) = operator_only(&req, env)? {
+        return Ok(refused);
     }
     let db = D1Db(env.d1(RTOPACKS_DB)?);
     let codes = match unenriched_codes(&db).await {

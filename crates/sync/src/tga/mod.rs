@@ -82,18 +82,7 @@ pub struct Tga<'a, H: HttpClient, C: Db, O: Db, A: Archive> {
     pub settings: Settings,
 }
 
-/// How a phase ends early: an upstream/payload failure (a failed step, the cycle goes on)
-/// or a database failure (`fatal`).
-pub(crate) enum Failure {
-    Upstream(String),
-    Store(StoreError),
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        Failure::Store(e)
-    }
-}
+pub(crate) use crate::Failure;
 
 impl From<CallError> for Failure {
     fn from(e: CallError) -> Self {
