@@ -181,6 +181,25 @@ test('an upstream 500 is retried, then fails the walk with the error; nothing ha
   assert.equal(await count('SELECT count(*) AS n FROM tga_organisations WHERE deleted_at IS NULL'), fakes.corpus.counts().organisations);
 });
 
+test('a malformed page fails the walk with the error and writes nothing of it; an internal SOAP fault is retried', async () => {
+  for (const [kind, pattern] of [['malformed', /malformed|expected a SOAP Envelope/i], ['soapFault', /SOAP fault|HTTP 500/]]) {
+    await ops.run("DELETE FROM upstream_resources WHERE source = 'tga' AND resource_id = 'components'");
+    fakes.inject({ host: SOAP, op: 'GetDetails', service: 'tga-soap', kind, times: 1 });
+    const before = await fingerprint(3);
+    const run = await cycle(kind === 'malformed' ? '2026-12-05T20:00:00Z' : '2026-12-05T21:00:00Z', { trigger: true });
+    fakes.clear();
+    const walk = (await steps(run.run_id)).find((s) => s.step === 'sync_training');
+    if (kind === 'malformed') {
+      assert.equal(walk.status, 'failed', `${kind}: ${JSON.stringify(walk)}`);
+      assert.match(walk.error, pattern);
+      assert.deepEqual(await fingerprint(3), before, `${kind}: nothing half-written`);
+    } else {
+      // An internal fault is an outage: retried, and the walk goes through.
+      assert.equal(walk.status, 'complete', `${kind}: ${JSON.stringify(walk)}`);
+    }
+  }
+});
+
 test('a message size quota fault halves the PageSize and the walk completes', async () => {
   // Walk the whole register again (the components window forgotten) through a quota.
   await ops.run("DELETE FROM upstream_resources WHERE source = 'tga' AND resource_id = 'components'");
