@@ -86,17 +86,16 @@ async function reference(tables) {
   execFileSync('sqlite3', [db], { input: schema });
   let script = 'BEGIN;\n';
   for (const t of tables) {
-    const file = join(dir, `${t}.json`);
-    const rows = [];
-    for (let offset = 0; ; offset += 50_000) { // paged: the biggest tables do not fit one answer
-      const page = await corpus.all(`SELECT * FROM ${t} LIMIT 50000 OFFSET ?1`, offset);
-      rows.push(...page);
-      if (page.length < 50_000) break;
+    // Paged, and one JSON file per 200,000 rows: rto_scope's millions do not fit one string.
+    for (let offset = 0, part = 0; ; offset += 200_000, part++) {
+      const rows = await corpus.all(`SELECT * FROM ${t} LIMIT 200000 OFFSET ?1`, offset);
+      if (!rows.length) break;
+      const file = join(dir, `${t}-${part}.json`);
+      writeFileSync(file, JSON.stringify(rows));
+      const cols = Object.keys(rows[0]);
+      script += `INSERT INTO ${t} (${cols.join(', ')}) SELECT ${cols.map((c) => `json_extract(value, '$.${c}')`).join(', ')} FROM json_each(readfile('${file}'));\n`;
+      if (rows.length < 200_000) break;
     }
-    if (!rows.length) continue;
-    writeFileSync(file, JSON.stringify(rows));
-    const cols = Object.keys(rows[0]);
-    script += `INSERT INTO ${t} (${cols.join(', ')}) SELECT ${cols.map((c) => `json_extract(value, '$.${c}')`).join(', ')} FROM json_each(readfile('${file}'));\n`;
   }
   script += 'COMMIT;\n';
   const r0 = performance.now();
