@@ -17,7 +17,8 @@ fn store_err(e: StoreError) -> worker::Error {
     worker::Error::RustError(e.to_string())
 }
 
-fn var(env: &Env, name: &str, default: &str) -> String {
+/// A text variable, or its default when unset.
+pub fn var(env: &Env, name: &str, default: &str) -> String {
     env.var(name)
         .map(|v| v.to_string())
         .unwrap_or_else(|_| default.to_owned())
@@ -194,16 +195,14 @@ async fn record_queries(
 ) -> worker::Result<()> {
     let n = rtopacks_store::queries();
     let detail = serde_json::json!({"phase": msg.phase, "seq": msg.seq, "queries": n});
-    ops.run(
-        rtopacks_store::Statement::new(
-            "INSERT INTO ops_log (run_id, source, level, message, detail, created_at) VALUES (?1, ?2, 'info', ?3, ?4, ?5)",
-        )
-        .bind(msg.run_id.as_str())
-        .bind(kind.worker())
-        .bind(format!("{} seq {}: {n} D1 queries", msg.phase, msg.seq))
-        .bind(detail.to_string())
-        .bind(rtopacks_domain::time::iso(now)),
-    )
+    ops.run(rtopacks_store::observatory::ops_log(
+        Some(&msg.run_id),
+        kind.worker(),
+        "info",
+        &format!("{} seq {}: {n} D1 queries", msg.phase, msg.seq),
+        &detail,
+        &rtopacks_domain::time::iso(now),
+    ))
     .await
     .map_err(store_err)?;
     Ok(())

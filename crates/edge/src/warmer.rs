@@ -33,6 +33,7 @@ pub async fn sweep(ops: &impl Db, now: DateTime<Utc>) -> Result<u64, StoreError>
     if swept > 0 {
         let detail = serde_json::json!({ "swept": swept, "cutoff": cutoff });
         ops.run(ops_log(
+            None,
             "d1-warmer",
             "warn",
             "watchdog swept steps stuck running > 5 minutes",

@@ -101,8 +101,9 @@ pub async fn steps_for_run(db: &impl Db, run_id: &str) -> Result<Vec<StepRow>, S
     .await
 }
 
-/// An `ops_log` line.
+/// An `ops_log` line, of a run or of none.
 pub fn ops_log(
+    run_id: Option<&str>,
     source: &str,
     level: &str,
     message: &str,
@@ -111,8 +112,9 @@ pub fn ops_log(
 ) -> Statement {
     Statement::new(
         "INSERT INTO ops_log (run_id, source, level, message, detail, created_at)
-         VALUES (NULL, ?1, ?2, ?3, ?4, ?5)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
+    .bind(run_id)
     .bind(source)
     .bind(level)
     .bind(message)

@@ -52,16 +52,14 @@ pub(crate) async fn log(
     message: &str,
     now: &str,
 ) -> Result<(), StoreError> {
-    ops.run(
-        Statement::new(
-            "INSERT INTO ops_log (run_id, source, level, message, detail, created_at) VALUES (?1, ?2, ?3, ?4, '{}', ?5)",
-        )
-        .bind(run_id)
-        .bind(source)
-        .bind(level)
-        .bind(message)
-        .bind(now),
-    )
+    ops.run(rtopacks_store::observatory::ops_log(
+        Some(run_id),
+        source,
+        level,
+        message,
+        &serde_json::json!({}),
+        now,
+    ))
     .await
     .map(drop)
 }

@@ -4,7 +4,7 @@
 use rtopacks_domain::sync::SyncKind;
 use rtopacks_edge::bindings::{vars, CRICOS_SYNC_QUEUE, OPS_DB, RTOPACKS_DB};
 use rtopacks_edge::outbound::{RetryPolicy, WorkerHttp};
-use rtopacks_edge::sync_worker::{on_cron, on_fetch, on_queue, var_num};
+use rtopacks_edge::sync_worker::{on_cron, on_fetch, on_queue, var, var_num};
 use rtopacks_store::D1Db;
 use rtopacks_sync::cricos::{Cricos, Settings};
 use rtopacks_upstream::ckan::DATA_GOV_AU;
@@ -37,10 +37,7 @@ async fn queue(
     env: Env,
     _ctx: Context,
 ) -> worker::Result<()> {
-    let base = env
-        .var(vars::CKAN_BASE)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| DATA_GOV_AU.to_owned());
+    let base = var(&env, vars::CKAN_BASE, DATA_GOV_AU);
     let defaults = Settings::default();
     let settings = Settings {
         page_size: var_num(&env, vars::CKAN_PAGE_SIZE, defaults.page_size),

@@ -7,7 +7,7 @@ use rtopacks_domain::sync::SyncKind;
 use rtopacks_edge::bindings::{vars, ENRICH_SYNC_QUEUE, INGEST_QUEUE, OPS_DB, RTOPACKS_DB};
 use rtopacks_edge::error::ApiError;
 use rtopacks_edge::outbound::WorkerHttp;
-use rtopacks_edge::sync_worker::{on_cron, on_fetch, on_queue, operator_only, var_num};
+use rtopacks_edge::sync_worker::{on_cron, on_fetch, on_queue, operator_only, var, var_num};
 use rtopacks_store::rtos::IngestSource;
 use rtopacks_store::D1Db;
 use rtopacks_sync::enrich::{unenriched_codes, EnrichSync, Settings};
@@ -77,10 +77,7 @@ async fn queue(
     env: Env,
     _ctx: Context,
 ) -> worker::Result<()> {
-    let base = env
-        .var(vars::TGA_REST_BASE)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| tga_rest::BASE.to_owned());
+    let base = var(&env, vars::TGA_REST_BASE, tga_rest::BASE);
     let (corpus, ops) = (D1Db(env.d1(RTOPACKS_DB)?), D1Db(env.d1(OPS_DB)?));
     let http = WorkerHttp { timeout_ms: 30_000 };
     let d = Settings::default();

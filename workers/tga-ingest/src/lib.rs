@@ -4,9 +4,10 @@
 //! travels in the body), dead-lettered to `rtopacks-ingest-dlq` with its reason when it is
 //! poison or out of attempts. Nothing in one message can fail the batch.
 
+use rtopacks_edge::bindings::vars;
 use rtopacks_edge::clock;
 use rtopacks_edge::outbound::WorkerHttp;
-use rtopacks_edge::sync_worker::var_num;
+use rtopacks_edge::sync_worker::{var, var_num};
 use rtopacks_store::D1Db;
 use rtopacks_sync::ingest::{parse_message, Action, Ingest};
 use rtopacks_upstream::tga_rest;
@@ -29,10 +30,7 @@ async fn queue(
     _ctx: Context,
 ) -> worker::Result<()> {
     let db = D1Db(env.d1(rtopacks_edge::bindings::RTOPACKS_DB)?);
-    let base = env
-        .var("TGA_REST_BASE")
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| tga_rest::BASE.to_owned());
+    let base = var(&env, vars::TGA_REST_BASE, tga_rest::BASE);
     let http = WorkerHttp { timeout_ms: 30_000 };
     let ingest = Ingest {
         base: &base,

@@ -5,7 +5,7 @@ use rtopacks_domain::sync::SyncKind;
 use rtopacks_edge::archive::R2Archive;
 use rtopacks_edge::bindings::{secrets, vars, OPS_DB, RTOPACKS_DB, TGA_CONTENT, TGA_SYNC_QUEUE};
 use rtopacks_edge::outbound::{RetryPolicy, WorkerHttp};
-use rtopacks_edge::sync_worker::{on_cron, on_fetch, on_queue, var_num};
+use rtopacks_edge::sync_worker::{on_cron, on_fetch, on_queue, var, var_num};
 use rtopacks_store::D1Db;
 use rtopacks_sync::tga::{Settings, Tga};
 use rtopacks_upstream::tga_soap::{Credentials, SoapConfig, TgaSoap, PRODUCTION_HOST};
@@ -32,12 +32,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     on_fetch(req, &env, KIND, TGA_SYNC_QUEUE).await
 }
 
-fn text(env: &Env, name: &str, default: &str) -> String {
-    env.var(name)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| default.to_owned())
-}
-
 fn secret(env: &Env, name: &str) -> String {
     env.secret(name).map(|v| v.to_string()).unwrap_or_default()
 }
@@ -48,9 +42,9 @@ async fn queue(
     env: Env,
     _ctx: Context,
 ) -> worker::Result<()> {
-    let host = text(&env, vars::TGA_SOAP_HOST, PRODUCTION_HOST);
+    let host = var(&env, vars::TGA_SOAP_HOST, PRODUCTION_HOST);
     let config =
-        SoapConfig::from_setting(&text(&env, vars::TGA_SOAP_VERSION, "base")).unwrap_or_default();
+        SoapConfig::from_setting(&var(&env, vars::TGA_SOAP_VERSION, "base")).unwrap_or_default();
     let soap = TgaSoap::new(
         config,
         Credentials {

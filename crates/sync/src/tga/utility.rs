@@ -9,8 +9,8 @@ use rtopacks_domain::time::iso;
 use rtopacks_edge::archive::Archive;
 use rtopacks_edge::chain::{PhaseMessage, PhaseOutcome};
 use rtopacks_edge::outbound::HttpClient;
-use rtopacks_store::observatory::steps_for_run;
-use rtopacks_store::sync::{events_for_run, insert_sentinel};
+use rtopacks_store::observatory::{ops_log, steps_for_run};
+use rtopacks_store::sync::{events_for_run, insert_sentinel, EventRow};
 use rtopacks_store::tga::organisations::{describe, restrictions_in_force_on};
 use rtopacks_store::tga::{self as store};
 use rtopacks_store::tga_cycle::{self as cycle, RestrictionSet};
@@ -19,7 +19,7 @@ use rtopacks_upstream::tga_soap as tga;
 use serde::{Deserialize, Serialize};
 
 use super::walk::Walked;
-use super::{component_info, Failure, PhaseResult, Tga, KIND};
+use super::{component_info, PhaseResult, Tga, KIND};
 
 /// RTOs whose status the sweep corrects per invocation.
 const SWEEP_BATCH: i64 = 500;
@@ -95,9 +95,9 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
         let at = iso(now);
         let mut c: Counted = serde_json::from_value(state).unwrap_or_default();
         if c.before.is_empty() {
-            c.before = run_started(self.ops, &msg.run_id)
+            c.before = rtopacks_store::sync::run(self.ops, &msg.run_id)
                 .await?
-                .unwrap_or_else(|| at.clone());
+                .map_or_else(|| at.clone(), |r| r.created_at);
         }
         let target = i64::from(self.settings.refresh_per_cycle);
         let batch = (target - c.read).min(i64::from(self.settings.details_per_invocation));
@@ -143,10 +143,7 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
         let at = iso(now);
         let steps = steps_for_run(self.ops, &msg.run_id).await?;
         let evs = events_for_run(self.ops, &msg.run_id).await?;
-        let mut by_type = std::collections::BTreeMap::<&str, i64>::new();
-        for e in &evs {
-            *by_type.entry(e.event_type.as_str()).or_default() += 1;
-        }
+        let by_type = by_type(&evs);
         let phases: Vec<serde_json::Value> = steps
             .iter()
             .filter(|s| s.step != "init" && s.status != "pending")
@@ -172,13 +169,14 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
         );
         let detail = serde_json::json!({"phases": phases, "events": by_type});
         self.ops
-            .run(
-                Statement::new("INSERT INTO ops_log (run_id, source, level, message, detail, created_at) VALUES (?1, 'tga-sync', 'info', ?2, ?3, ?4)")
-                    .bind(msg.run_id.as_str())
-                    .bind(message)
-                    .bind(detail.to_string())
-                    .bind(at),
-            )
+            .run(ops_log(
+                Some(&msg.run_id),
+                "tga-sync",
+                "info",
+                &message,
+                &detail,
+                &at,
+            ))
             .await?;
         Ok(PhaseOutcome::Done {
             records_in: phases.len() as i64,
@@ -321,10 +319,7 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
             }
         }
         let evs = events_for_run(self.ops, &msg.run_id).await?;
-        let mut by_type = std::collections::BTreeMap::<&str, i64>::new();
-        for e in &evs {
-            *by_type.entry(e.event_type.as_str()).or_default() += 1;
-        }
+        let by_type = by_type(&evs);
         let detail = serde_json::json!({"stats": s, "live": live, "events": by_type});
         self.corpus
             .run(stats::snapshot(&msg.run_id, &s, &detail, &at))
@@ -336,16 +331,11 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
     }
 }
 
-/// When the run began (`sync_runs.created_at`).
-async fn run_started(ops: &impl Db, run_id: &str) -> Result<Option<String>, Failure> {
-    #[derive(Deserialize)]
-    struct R {
-        created_at: String,
+/// This run's events counted by type (for the log line and the snapshot).
+fn by_type(evs: &[EventRow]) -> std::collections::BTreeMap<&str, i64> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in evs {
+        *out.entry(e.event_type.as_str()).or_default() += 1;
     }
-    Ok(ops
-        .first::<R>(
-            Statement::new("SELECT created_at FROM sync_runs WHERE run_id = ?1").bind(run_id),
-        )
-        .await?
-        .map(|r| r.created_at))
+    out
 }
