@@ -170,11 +170,7 @@ impl<'a, H: HttpClient, C: Db, O: Db> Cricos<'a, H, C, O> {
                 "cricos-sync has no phase {other:?}"
             ))),
         };
-        match outcome {
-            Ok(o) => Ok(o),
-            Err(Failure::Upstream(error)) => Ok(PhaseOutcome::Failed { error }),
-            Err(Failure::Store(e)) => Err(e),
-        }
+        Failure::settle(outcome)
     }
 
     /// SENTINEL-02 baseline: the live total at cycle start.

@@ -19,6 +19,22 @@ pub(crate) enum Failure {
     Store(StoreError),
 }
 
+impl Failure {
+    /// A phase's result as the chain takes it: an upstream failure becomes a failed step,
+    /// a database failure stays an error (`fatal`).
+    pub(crate) fn settle(
+        r: Result<rtopacks_edge::chain::PhaseOutcome, Failure>,
+    ) -> Result<rtopacks_edge::chain::PhaseOutcome, StoreError> {
+        match r {
+            Ok(o) => Ok(o),
+            Err(Failure::Upstream(error)) => {
+                Ok(rtopacks_edge::chain::PhaseOutcome::Failed { error })
+            }
+            Err(Failure::Store(e)) => Err(e),
+        }
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         Failure::Store(e)

@@ -211,11 +211,7 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
                 "tga-sync has no phase {other:?}"
             ))),
         };
-        match outcome {
-            Ok(o) => Ok(o),
-            Err(Failure::Upstream(error)) => Ok(PhaseOutcome::Failed { error }),
-            Err(Failure::Store(e)) => Err(e),
-        }
+        Failure::settle(outcome)
     }
 }
 
