@@ -5,9 +5,11 @@
 //! Repositories are plain functions that build [`Statement`]s or take a `&impl Db`.
 #![allow(async_fn_in_trait)] // Workers futures are not Send; nothing here needs them to be.
 
+pub mod access;
 pub mod bulk;
 pub mod cricos;
 mod error;
+pub mod identity;
 pub mod observatory;
 pub mod rtos;
 pub mod stats;
