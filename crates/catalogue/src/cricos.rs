@@ -1,0 +1,206 @@
+//! CRICOS courses whose VET National Code is a given qualification (or course), paged by
+//! CRICOS course code over the `cricos_courses_vet_national_code` index.
+
+use rtopacks_domain::codes::NationalCode;
+use rtopacks_store::{Db, Statement};
+use serde::{Deserialize, Serialize};
+
+use crate::cursor::{self, Cursor};
+use crate::error::{CatalogueError, Result};
+use crate::page::{Fresh, Freshness, Page, Paged};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CricosCourse {
+    pub course_code: String,
+    pub course_name: Option<String>,
+    pub provider_code: String,
+    /// The institution's trading name, else its name.
+    pub provider_name: Option<String>,
+    pub course_level: Option<String>,
+    pub duration_weeks: Option<f64>,
+    pub tuition_fee_cents: Option<i64>,
+    pub non_tuition_fee_cents: Option<i64>,
+    pub estimated_total_course_cost_cents: Option<i64>,
+    pub course_language: Option<String>,
+    pub dual_qualification: Option<bool>,
+    pub work_component: Option<bool>,
+    pub expired: Option<bool>,
+    /// States of the course's current locations.
+    pub location_states: Vec<String>,
+}
+
+/// The count and one page of a code's CRICOS courses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CricosListing {
+    pub total: u64,
+    #[serde(flatten)]
+    pub page: Paged<CricosCourse>,
+}
+
+/// The answer of [`cricos_courses`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CricosCourses {
+    pub code: String,
+    /// The component's title, when the mirror holds it.
+    pub title: Option<String>,
+    pub courses: CricosListing,
+    pub freshness: Freshness,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    course_code: String,
+    course_name: Option<String>,
+    provider_code: String,
+    provider_name: Option<String>,
+    course_level: Option<String>,
+    duration_weeks: Option<f64>,
+    tuition_fee_cents: Option<i64>,
+    non_tuition_fee_cents: Option<i64>,
+    estimated_total_course_cost_cents: Option<i64>,
+    course_language: Option<String>,
+    dual_qualification: Option<i64>,
+    work_component: Option<i64>,
+    expired: Option<i64>,
+    location_states: Option<String>,
+    synced_at: String,
+    total: i64,
+}
+
+const LIVE: &str = "cc.vet_national_code = ?1 AND cc.deleted_at IS NULL";
+
+/// One page of the CRICOS courses of `code` (the total rides on every row, so one
+/// statement answers).
+pub(crate) async fn listing(
+    db: &impl Db,
+    code: &NationalCode,
+    page: &Page,
+    fresh: &mut Fresh,
+) -> Result<CricosListing> {
+    let per_page = page.size()?;
+    let fp = cursor::fingerprint(&["cricos", code.as_str()]);
+    let after = match cursor::check(page.cursor.as_deref(), fp)? {
+        Some(Cursor::Key { code, .. }) => code,
+        Some(Cursor::Search { .. }) => return Err(cursor::foreign()),
+        None => String::new(),
+    };
+    let rows: Vec<Row> = db
+        .all(
+            Statement::new(format!(
+                "SELECT cc.course_code, cc.course_name, cc.provider_code,
+                   COALESCE(i.trading_name, i.institution_name, cc.institution_name) AS provider_name,
+                   cc.course_level, cc.duration_weeks, cc.tuition_fee_cents, cc.non_tuition_fee_cents,
+                   cc.estimated_total_course_cost_cents, cc.course_language, cc.dual_qualification,
+                   cc.work_component, cc.expired, cc.synced_at,
+                   (SELECT group_concat(DISTINCT l.location_state) FROM cricos_course_locations l
+                     WHERE l.course_code = cc.course_code AND l.deleted_at IS NULL) AS location_states,
+                   (SELECT count(*) FROM cricos_courses cc WHERE {LIVE}) AS total
+                 FROM cricos_courses cc
+                 LEFT JOIN cricos_institutions i ON i.provider_code = cc.provider_code
+                 WHERE {LIVE} AND cc.course_code > ?2
+                 ORDER BY cc.course_code
+                 LIMIT ?3"
+            ))
+            .bind(code.as_str())
+            .bind(after.as_str())
+            .bind(i64::from(per_page) + 1),
+        )
+        .await?;
+    let total = match rows.first() {
+        Some(r) => r.total.max(0) as u64,
+        // An empty page (the end, or nothing at all): count on its own.
+        None => count(db, code).await?,
+    };
+    let more = rows.len() > per_page as usize;
+    let flag = |v: Option<i64>| v.map(|v| v == 1);
+    let items: Vec<CricosCourse> = rows
+        .into_iter()
+        .take(per_page as usize)
+        .map(|r| {
+            fresh.cricos(Some(&r.synced_at));
+            let mut states: Vec<String> = r
+                .location_states
+                .as_deref()
+                .unwrap_or("")
+                .split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().to_owned())
+                .collect();
+            states.sort();
+            states.dedup();
+            CricosCourse {
+                course_code: r.course_code,
+                course_name: r.course_name,
+                provider_code: r.provider_code,
+                provider_name: r.provider_name,
+                course_level: r.course_level,
+                duration_weeks: r.duration_weeks,
+                tuition_fee_cents: r.tuition_fee_cents,
+                non_tuition_fee_cents: r.non_tuition_fee_cents,
+                estimated_total_course_cost_cents: r.estimated_total_course_cost_cents,
+                course_language: r.course_language,
+                dual_qualification: flag(r.dual_qualification),
+                work_component: flag(r.work_component),
+                expired: flag(r.expired),
+                location_states: states,
+            }
+        })
+        .collect();
+    let next_cursor = more.then(|| items.last()).flatten().map(|last| {
+        Cursor::Key {
+            fingerprint: fp,
+            code: last.course_code.clone(),
+        }
+        .encode()
+    });
+    Ok(CricosListing {
+        total,
+        page: Paged {
+            items,
+            per_page,
+            next_cursor,
+        },
+    })
+}
+
+async fn count(db: &impl Db, code: &NationalCode) -> Result<u64> {
+    #[derive(Deserialize)]
+    struct N {
+        n: i64,
+    }
+    Ok(db
+        .first::<N>(
+            Statement::new(format!(
+                "SELECT count(*) AS n FROM cricos_courses cc WHERE {LIVE}"
+            ))
+            .bind(code.as_str()),
+        )
+        .await?
+        .map_or(0, |n| n.n.max(0) as u64))
+}
+
+/// The CRICOS courses whose VET National Code is `code`. NotFound only when the mirror
+/// knows neither the code nor any course naming it.
+pub async fn cricos_courses(
+    db: &impl Db,
+    code: &NationalCode,
+    page: &Page,
+) -> Result<CricosCourses> {
+    let mut fresh = Fresh::default();
+    let component = crate::lookup::component_row(db, code).await?;
+    let courses = listing(db, code, page, &mut fresh).await?;
+    if component.is_none() && courses.total == 0 {
+        return Err(CatalogueError::not_found(format!(
+            "There is no training component or CRICOS course with national code {code}."
+        )));
+    }
+    if let Some(c) = &component {
+        fresh.tga(Some(&c.synced_at));
+    }
+    Ok(CricosCourses {
+        code: code.to_string(),
+        title: component.map(|c| c.title),
+        courses,
+        freshness: fresh.finish(),
+    })
+}

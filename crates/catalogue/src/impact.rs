@@ -1,0 +1,52 @@
+//! Supersession impact: for a superseded qualification or unit, the RTOs whose current
+//! scope still carries it, what replaces it and whether that is equivalent, and whether
+//! each RTO already has a replacement on scope.
+
+use rtopacks_domain::codes::NationalCode;
+use rtopacks_store::Db;
+use serde::Serialize;
+
+use crate::chain::{self, Link, Replacement};
+use crate::error::Result;
+use crate::lookup::{component_type, require_component};
+use crate::page::{Fresh, Freshness, Page};
+use crate::scope::{self, Offering};
+use crate::vocab::{Kind, Status};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Impact {
+    pub code: String,
+    pub title: String,
+    pub kind: Option<Kind>,
+    pub status: Status,
+    /// The direct successors with equivalence (E/N) and notes.
+    pub superseded_by: Vec<Link>,
+    /// The current components it leads to, with the whole path's equivalence.
+    pub replacements: Vec<Replacement>,
+    /// RTOs with the code on current scope, each with `has_replacement`.
+    pub rtos: Offering,
+    pub freshness: Freshness,
+}
+
+/// The impact of `code`'s supersession on RTO scopes, a page of RTOs at a time. A code
+/// that is still current answers too (no replacements; the RTOs that carry it).
+pub async fn supersession_impact(db: &impl Db, code: &NationalCode, page: &Page) -> Result<Impact> {
+    let row = require_component(db, code).await?;
+    let mut fresh = Fresh::default();
+    fresh.tga(Some(&row.synced_at));
+    let chain = chain::load(db, code.as_str(), &mut fresh).await?;
+    let replacements = chain.replacements(code.as_str());
+    let codes: Vec<String> = replacements.iter().map(|r| r.code.clone()).collect();
+    let rtos = scope::offering(db, code, page, Some(&codes), &mut fresh).await?;
+    let kind = Kind::of_component(component_type(&row));
+    Ok(Impact {
+        code: row.code,
+        title: row.title,
+        kind,
+        status: row.status,
+        superseded_by: chain.direct().cloned().collect(),
+        replacements,
+        rtos,
+        freshness: fresh.finish(),
+    })
+}

@@ -1,0 +1,152 @@
+//! Scope seen from the component's side: the RTOs whose current scope carries a code,
+//! paged by RTO code over the `rto_scope_component (component_code, rto_code)` index.
+
+use rtopacks_domain::codes::NationalCode;
+use rtopacks_store::{Db, Statement};
+use serde::{Deserialize, Serialize};
+
+use crate::cursor::{self, Cursor};
+use crate::error::{json_array, Result};
+use crate::page::{Fresh, Page, Paged};
+use crate::rto::Extent;
+use crate::vocab::{State, Status, ORGANISATION_STATUS_SQL};
+
+/// An RTO that has a component on its current scope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferingRto {
+    pub rto_code: String,
+    /// Trading name, else legal name.
+    pub name: Option<String>,
+    pub legal_name: Option<String>,
+    pub status: Option<Status>,
+    pub state: Option<State>,
+    pub extent: Extent,
+    /// Implied by a qualification on scope rather than listed itself.
+    pub is_implicit: bool,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    /// Supersession impact only: the RTO also has a current replacement on scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_replacement: Option<bool>,
+}
+
+/// The count and one page of the RTOs carrying a code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offering {
+    pub total: u64,
+    #[serde(flatten)]
+    pub page: Paged<OfferingRto>,
+}
+
+#[derive(Deserialize)]
+struct Row {
+    rto_code: String,
+    extent_code: Option<String>,
+    is_implicit: i64,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    synced_at: String,
+    legal_name: Option<String>,
+    trading_name: Option<String>,
+    state_code: Option<String>,
+    status: Option<Status>,
+    o_synced_at: Option<String>,
+    has_replacement: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Count {
+    n: i64,
+}
+
+const ON_SCOPE: &str = "s.component_code = ?1 AND s.is_current = 1 AND s.is_refused = 0";
+
+/// RTOs with `code` on current scope. `replacements` (codes), when given, adds whether
+/// each RTO also carries one of them.
+pub(crate) async fn offering(
+    db: &impl Db,
+    code: &NationalCode,
+    page: &Page,
+    replacements: Option<&[String]>,
+    fresh: &mut Fresh,
+) -> Result<Offering> {
+    let per_page = page.size()?;
+    let replacements_json = replacements.map(json_array);
+    let fp = cursor::fingerprint(&[
+        "offering",
+        code.as_str(),
+        replacements_json.as_deref().unwrap_or("-"),
+    ]);
+    let after = match cursor::check(page.cursor.as_deref(), fp)? {
+        Some(Cursor::Key { code, .. }) => code,
+        Some(Cursor::Search { .. }) => return Err(cursor::foreign()),
+        None => String::new(),
+    };
+    let total = db
+        .first::<Count>(
+            Statement::new(format!(
+                "SELECT count(*) AS n FROM rto_scope s WHERE {ON_SCOPE}"
+            ))
+            .bind(code.as_str()),
+        )
+        .await?
+        .map_or(0, |c| c.n.max(0) as u64);
+    let rows: Vec<Row> = db
+        .all(
+            Statement::new(format!(
+                "SELECT s.rto_code, s.extent_code, s.is_implicit, s.start_date, s.end_date,
+                   s.synced_at, o.legal_name, o.trading_name, o.state_code,
+                   o.synced_at AS o_synced_at,
+                   CASE WHEN o.code IS NULL THEN NULL ELSE {ORGANISATION_STATUS_SQL} END AS status,
+                   CASE WHEN ?4 IS NULL THEN NULL ELSE EXISTS (
+                     SELECT 1 FROM rto_scope r
+                     WHERE r.rto_code = s.rto_code AND r.is_current = 1 AND r.is_refused = 0
+                       AND r.component_code IN (SELECT value FROM json_each(?4))) END AS has_replacement
+                 FROM rto_scope s LEFT JOIN tga_organisations o ON o.code = s.rto_code
+                 WHERE {ON_SCOPE} AND s.rto_code > ?2
+                 ORDER BY s.rto_code
+                 LIMIT ?3"
+            ))
+            .bind(code.as_str())
+            .bind(after)
+            .bind(i64::from(per_page) + 1)
+            .bind(replacements_json),
+        )
+        .await?;
+    let more = rows.len() > per_page as usize;
+    let items: Vec<OfferingRto> = rows
+        .into_iter()
+        .take(per_page as usize)
+        .map(|r| {
+            fresh.tga(Some(&r.synced_at));
+            fresh.tga(r.o_synced_at.as_deref());
+            OfferingRto {
+                rto_code: r.rto_code,
+                name: r.trading_name.or_else(|| r.legal_name.clone()),
+                legal_name: r.legal_name,
+                status: r.status,
+                state: r.state_code.as_deref().and_then(State::from_stored),
+                extent: Extent::of(r.extent_code),
+                is_implicit: r.is_implicit == 1,
+                start_date: r.start_date,
+                end_date: r.end_date,
+                has_replacement: r.has_replacement.map(|h| h == 1),
+            }
+        })
+        .collect();
+    let next_cursor = more.then(|| items.last()).flatten().map(|last| {
+        Cursor::Key {
+            fingerprint: fp,
+            code: last.rto_code.clone(),
+        }
+        .encode()
+    });
+    Ok(Offering {
+        total,
+        page: Paged {
+            items,
+            per_page,
+            next_cursor,
+        },
+    })
+}

@@ -1,0 +1,146 @@
+//! Every statement the catalogue runs, checked with EXPLAIN QUERY PLAN: the hot lookups
+//! reach rows through keys and indexes, never by scanning a corpus table.
+
+use std::cell::RefCell;
+
+use rtopacks_catalogue::*;
+use rtopacks_store::sqlite::SqliteDb;
+use rtopacks_store::{Db, RunMeta, Statement, StoreError};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::fixture::{self, run};
+
+/// A `Db` that records every statement it forwards.
+struct Recorder<'a> {
+    db: &'a SqliteDb,
+    log: RefCell<Vec<Statement>>,
+}
+
+impl Db for Recorder<'_> {
+    async fn all<T: DeserializeOwned>(&self, stmt: Statement) -> Result<Vec<T>, StoreError> {
+        self.log.borrow_mut().push(stmt.clone());
+        self.db.all(stmt).await
+    }
+    async fn run(&self, stmt: Statement) -> Result<RunMeta, StoreError> {
+        self.log.borrow_mut().push(stmt.clone());
+        self.db.run(stmt).await
+    }
+    async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<RunMeta>, StoreError> {
+        self.log.borrow_mut().extend(stmts.iter().cloned());
+        self.db.batch(stmts).await
+    }
+}
+
+#[derive(Deserialize)]
+struct PlanRow {
+    detail: String,
+}
+
+fn plan(db: &SqliteDb, stmt: &Statement) -> Vec<String> {
+    let explain = Statement {
+        sql: format!("EXPLAIN QUERY PLAN {}", stmt.sql),
+        params: stmt.params.clone(),
+    };
+    run(db.all::<PlanRow>(explain))
+        .unwrap()
+        .into_iter()
+        .map(|r| r.detail)
+        .collect()
+}
+
+/// A SCAN is fine over a virtual table (FTS5, json_each), a constant row, or the
+/// catalogue's own CTEs and subqueries; over a corpus table it is a missing index.
+fn scans_a_table(detail: &str) -> bool {
+    const OWN: [&str; 7] = ["CONSTANT ROW", "k", "w", "fwd", "back", "e", "hits"];
+    match detail.strip_prefix("SCAN ") {
+        Some(what) => !what.contains("VIRTUAL TABLE") && !OWN.contains(&what),
+        None => false,
+    }
+}
+
+/// Run `f` through a recorder; check every statement's plan; return the statement count.
+fn checked<T>(db: &SqliteDb, f: impl FnOnce(&Recorder<'_>) -> T) -> usize {
+    let rec = Recorder {
+        db,
+        log: RefCell::new(Vec::new()),
+    };
+    f(&rec);
+    let log = rec.log.borrow();
+    for stmt in log.iter() {
+        assert!(stmt.params.len() <= 100);
+        let plan = plan(db, stmt);
+        assert!(
+            !plan.iter().any(|d| scans_a_table(d)),
+            "a corpus table is scanned:\n{}\n{plan:#?}",
+            stmt.sql
+        );
+    }
+    log.len()
+}
+
+#[test]
+fn every_statement_reaches_rows_through_keys_and_indexes() {
+    let db = fixture::db();
+    let bsb50420 = NationalCode::parse("BSB50420").unwrap();
+    let tae40116 = NationalCode::parse("TAE40116").unwrap();
+    let rto_code = RtoCode::parse("45329").unwrap();
+    let page = Page::default();
+
+    let n = checked(&db, |d| run(lookup(d, &bsb50420)).unwrap());
+    assert_eq!(
+        n, 7,
+        "lookup: component, releases, grid, chain, scope count and page, CRICOS"
+    );
+    let n = checked(&db, |d| {
+        run(rto(d, &rto_code, Tier::L4, &ScopeParams::default())).unwrap()
+    });
+    assert_eq!(
+        n, 2,
+        "RTO detail: one statement for the detail, one for the scope page"
+    );
+    let n = checked(&db, |d| {
+        let p = SearchParams {
+            q: "diploma leader".into(),
+            on_scope_of: Some(rto_code.clone()),
+            ..Default::default()
+        };
+        run(search(d, &p)).unwrap()
+    });
+    assert_eq!(
+        n, 2,
+        "search: the RTO filter's existence check, then one statement"
+    );
+    let n = checked(&db, |d| {
+        let p = SearchParams {
+            q: "harbourside".into(),
+            state: Some(State::Nsw),
+            ..Default::default()
+        };
+        run(search(d, &p)).unwrap()
+    });
+    assert_eq!(n, 1);
+    checked(&db, |d| run(verify(d, &tae40116, Some(&rto_code))).unwrap());
+    checked(&db, |d| {
+        run(supersession_impact(d, &tae40116, &page)).unwrap()
+    });
+    checked(&db, |d| run(offered_by(d, &bsb50420, &page)).unwrap());
+    checked(&db, |d| run(cricos_courses(d, &bsb50420, &page)).unwrap());
+    let n = checked(&db, |d| {
+        run(ladder(d, &NationalCode::parse("BSB").unwrap(), true)).unwrap()
+    });
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn the_scan_rule_flags_table_scans_only() {
+    assert!(scans_a_table("SCAN rto_scope"));
+    assert!(scans_a_table("SCAN c"));
+    assert!(!scans_a_table(
+        "SCAN components_fts VIRTUAL TABLE INDEX 0:M2"
+    ));
+    assert!(!scans_a_table(
+        "SEARCH s USING INDEX rto_scope_component (component_code=?)"
+    ));
+    assert!(!scans_a_table("SCAN CONSTANT ROW"));
+}
