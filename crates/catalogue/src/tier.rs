@@ -1,61 +1,12 @@
 //! Who is asking, and what that lets them see of an RTO. The rule is in the crate docs
-//! (`# Tiers`), written to be copied into the README; [`Tier::sees`] is its one
-//! implementation.
+//! (`# Tiers`), written to be copied into the README; [`ContactKind::visible_to`] is its
+//! one implementation. The tier itself is the domain's (`rtopacks_domain::keys::Tier`), the
+//! same value SEC-02 and session resolution produce.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::error::{CatalogueError, Result};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tier {
-    Anonymous,
-    SignedIn,
-    L4,
-}
-
-impl Tier {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Anonymous => "anonymous",
-            Tier::SignedIn => "signed_in",
-            Tier::L4 => "l4",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self> {
-        match s
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', ' '], "_")
-            .as_str()
-        {
-            "anonymous" => Ok(Tier::Anonymous),
-            "signed_in" | "signedin" => Ok(Tier::SignedIn),
-            "l4" => Ok(Tier::L4),
-            _ => Err(CatalogueError::bad(
-                "The tier must be anonymous, signed_in or l4.",
-            )),
-        }
-    }
-
-    /// May this tier see a contact of this kind?
-    pub fn sees(self, contact: ContactKind) -> bool {
-        match contact {
-            ContactKind::Organisation => self >= Tier::SignedIn,
-            ContactKind::Person => self >= Tier::L4,
-        }
-    }
-
-    /// The sentence an answer carries when it withholds contacts from this tier.
-    pub fn withheld_note(self) -> Option<&'static str> {
-        match self {
-            Tier::Anonymous => Some("Contacts are shown to signed-in users; contacts that name a person only to RTOpacks clients (L4)."),
-            Tier::SignedIn => Some("Contacts that name a person are shown only to RTOpacks clients (L4)."),
-            Tier::L4 => None,
-        }
-    }
-}
+/// The caller's tier, as `rtopacks_domain::keys` resolves it from a session or a key.
+pub use rtopacks_domain::keys::Tier;
 
 /// Whether a contact names a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -77,6 +28,28 @@ impl ContactKind {
             ContactKind::Organisation
         }
     }
+
+    /// May a caller of `tier` see a contact of this kind? (The rule in the crate docs.)
+    pub fn visible_to(self, tier: Tier) -> bool {
+        match self {
+            ContactKind::Organisation => tier >= Tier::SignedIn,
+            ContactKind::Person => tier >= Tier::L4,
+        }
+    }
+}
+
+/// The sentence an answer carries when it withholds contacts from `tier`.
+pub(crate) fn withheld_note(tier: Tier) -> Option<&'static str> {
+    match tier {
+        Tier::Anonymous => Some(
+            "Contacts are shown to signed-in users; contacts that name a person only to \
+             RTOpacks clients (L4).",
+        ),
+        Tier::SignedIn => {
+            Some("Contacts that name a person are shown only to RTOpacks clients (L4).")
+        }
+        Tier::L4 => None,
+    }
 }
 
 #[cfg(test)]
@@ -86,9 +59,10 @@ mod tests {
     #[test]
     fn tiers_see_more_as_they_rise() {
         use ContactKind::*;
-        assert!(!Tier::Anonymous.sees(Organisation) && !Tier::Anonymous.sees(Person));
-        assert!(Tier::SignedIn.sees(Organisation) && !Tier::SignedIn.sees(Person));
-        assert!(Tier::L4.sees(Organisation) && Tier::L4.sees(Person));
+        assert!(!Organisation.visible_to(Tier::Anonymous) && !Person.visible_to(Tier::Anonymous));
+        assert!(Organisation.visible_to(Tier::SignedIn) && !Person.visible_to(Tier::SignedIn));
+        assert!(Organisation.visible_to(Tier::L4) && Person.visible_to(Tier::L4));
+        assert_eq!(withheld_note(Tier::L4), None);
     }
 
     #[test]
@@ -106,12 +80,5 @@ mod tests {
             ContactKind::Organisation
         );
         assert_eq!(ContactKind::of(None, None, None), ContactKind::Organisation);
-    }
-
-    #[test]
-    fn tiers_parse_loosely() {
-        assert_eq!(Tier::parse("Signed-In").unwrap(), Tier::SignedIn);
-        assert_eq!(Tier::parse("L4").unwrap(), Tier::L4);
-        assert!(Tier::parse("admin").unwrap_err().is_bad_input());
     }
 }

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::cursor::{self, Cursor};
 use crate::error::{CatalogueError, Result};
 use crate::page::{Fresh, Page};
-use crate::tier::{ContactKind, Tier};
+use crate::tier::{withheld_note, ContactKind, Tier};
 use crate::vocab::{Kind, State, Status};
 
 pub use model::*;
@@ -193,7 +193,7 @@ pub async fn rto(
         web_addresses,
         contacts,
         contacts_withheld: withheld,
-        contacts_note: (withheld > 0).then(|| tier.withheld_note()).flatten(),
+        contacts_note: (withheld > 0).then(|| withheld_note(tier)).flatten(),
         enriched,
         scope,
         cricos_provider,
@@ -262,7 +262,7 @@ fn visible_contacts(tier: Tier, all: Vec<Contact>) -> (Vec<Contact>, u32) {
             c.first_name.as_deref(),
             c.last_name.as_deref(),
         );
-        if tier.sees(kind) {
+        if kind.visible_to(tier) {
             c.kind = Some(kind);
             shown.push(c);
         } else {
