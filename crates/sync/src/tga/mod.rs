@@ -17,7 +17,7 @@ mod utility;
 mod walk;
 
 use chrono::{DateTime, Utc};
-use futures::future::join_all;
+use futures::stream::{self, StreamExt};
 use rtopacks_domain::sentinel;
 use rtopacks_domain::sync::SyncKind;
 use rtopacks_domain::time::iso;
@@ -90,6 +90,18 @@ impl From<CallError> for Failure {
     }
 }
 
+/// The archive form of a page's `GetDetails` answers: `[{"code", "xml"}, ...]`, serialised
+/// from borrowed strings (a first fill archives hundreds of megabytes).
+pub(crate) fn bundle(raw: &[(String, String)]) -> String {
+    #[derive(serde::Serialize)]
+    struct Entry<'a> {
+        code: &'a str,
+        xml: &'a str,
+    }
+    let entries: Vec<Entry> = raw.iter().map(|(code, xml)| Entry { code, xml }).collect();
+    serde_json::to_string(&entries).unwrap_or_default()
+}
+
 pub(crate) type PhaseResult = Result<PhaseOutcome, Failure>;
 
 /// What the component walks ask `GetDetails` for: everything the corpus layer holds.
@@ -108,7 +120,7 @@ pub(crate) fn organisation_info() -> OrganisationInformationRequested {
     }
 }
 
-/// Details of a set of codes, `concurrency` at a time. Codes upstream no longer holds (or
+/// Details of a set of codes, `concurrency` in flight. Codes upstream no longer holds (or
 /// whose answer outgrows the quota) are returned apart, to be skipped.
 pub(crate) struct Fetched<T> {
     pub details: Vec<T>,
@@ -136,26 +148,28 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
             raw: Vec::new(),
             skipped: Vec::new(),
         };
-        for chunk in codes.chunks(self.settings.concurrency.max(1)) {
-            let answers = join_all(chunk.iter().map(|code| {
+        // A sliding window, not chunks: a slow answer holds up one slot, not the next five.
+        let answers: Vec<_> = stream::iter(codes)
+            .map(|code| {
                 let req = request(code);
                 async move { (code, self.call(&req, parse).await) }
-            }))
+            })
+            .buffered(self.settings.concurrency.max(1))
+            .collect()
             .await;
-            for (code, answer) in answers {
-                match answer {
-                    Ok(a) => {
-                        match a.value {
-                            Some(d) => out.details.push(d),
-                            None => out.skipped.push((code.clone(), "nil result".into())),
-                        }
-                        out.raw.push((code.clone(), a.raw));
+        for (code, answer) in answers {
+            match answer {
+                Ok(a) => {
+                    match a.value {
+                        Some(d) => out.details.push(d),
+                        None => out.skipped.push((code.clone(), "nil result".into())),
                     }
-                    Err(CallError::NotFound(m)) | Err(CallError::Quota(m)) => {
-                        out.skipped.push((code.clone(), m))
-                    }
-                    Err(e) => return Err(e),
+                    out.raw.push((code.clone(), a.raw));
                 }
+                Err(CallError::NotFound(m)) | Err(CallError::Quota(m)) => {
+                    out.skipped.push((code.clone(), m))
+                }
+                Err(e) => return Err(e),
             }
         }
         Ok(out)

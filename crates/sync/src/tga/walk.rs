@@ -16,7 +16,7 @@
 use chrono::{DateTime, Utc};
 use rtopacks_domain::events::EventType;
 use rtopacks_domain::sentinel;
-use rtopacks_domain::tga::{DeletedRecord, SearchPage};
+use rtopacks_domain::tga::{ComponentDetails, DeletedRecord, OrganisationDetails, SearchPage};
 use rtopacks_domain::time::iso;
 use rtopacks_edge::archive::Archive;
 use rtopacks_edge::chain::{PhaseMessage, PhaseOutcome};
@@ -28,7 +28,7 @@ use rtopacks_store::{Db, Statement};
 use rtopacks_upstream::tga_soap::{self as tga, ComponentTypeFilter, SoapRequest};
 use serde::{Deserialize, Serialize};
 
-use super::{component_info, organisation_info, CallError, Failure, PhaseResult, Tga};
+use super::{component_info, organisation_info, CallError, Failure, Fetched, PhaseResult, Tga};
 use super::{FIRST_SYNC_FROM, KIND, SOURCE};
 
 /// Tombstones per `SearchDeletedByDeletedDate` page, and pages per invocation.
@@ -111,6 +111,32 @@ struct WalkState {
     /// The table was empty when the walk began: the first fill reports no `new_component`
     /// events (thousands of them would bury the cycle email).
     first_fill: bool,
+}
+
+/// A searched page whose details are fetched and parsed, not yet written.
+struct Page {
+    /// Upstream's `Count` for the window.
+    count: u64,
+    /// Results the search returned (non-empty codes).
+    returned: u64,
+    /// Position of the page's first result in the window.
+    offset: u64,
+    codes: Vec<String>,
+    details: Details,
+    search_raw: String,
+}
+
+enum Details {
+    Components(Fetched<ComponentDetails>),
+    Organisations(Fetched<OrganisationDetails>),
+}
+
+/// What writing a page did.
+struct Stored {
+    read: usize,
+    written: usize,
+    skipped: usize,
+    returned: u64,
 }
 
 /// A half of the page size that still divides `offset`, so page numbers keep pointing at
@@ -252,6 +278,10 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
         }
     }
 
+    /// One invocation of the modified walk. Pages are pipelined: while page N is written
+    /// (D1) and archived (R2), page N+1 is searched and its details fetched, so upstream
+    /// latency and write latency overlap. Each page is still parsed whole before any of it
+    /// is written, and one `batch()`; the continuation only ever counts written pages.
     async fn modified(
         &self,
         msg: &PhaseMessage,
@@ -261,11 +291,45 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
     ) -> PhaseResult {
         let at = iso(now);
         let mut budget = self.settings.details_per_invocation.max(1);
-        while budget >= s.page_size {
-            let page_number = (s.offset / u64::from(s.page_size)) as u32 + 1;
-            let window = self.window(page_number, s.page_size, &s.start, &s.end);
-            let (page, raw) = match self.search(w, &window, now).await {
-                Err(CallError::Quota(m)) => {
+        // Results fetched but not yet written (the pending page), beyond `s.offset`.
+        let mut pending: Option<Page> = None;
+        let mut walked_out = false;
+        loop {
+            let next = (!walked_out && budget >= s.page_size).then(|| {
+                let fetched_to = s.offset + pending.as_ref().map_or(0, |p| p.returned);
+                (fetched_to / u64::from(s.page_size)) as u32 + 1
+            });
+            if pending.is_none() && next.is_none() {
+                break;
+            }
+            let write = async {
+                match pending.take() {
+                    Some(p) => self
+                        .store_page(msg, w, p, s.first_fill, now)
+                        .await
+                        .map(Some),
+                    None => Ok(None),
+                }
+            };
+            let fetch = async {
+                match next {
+                    Some(n) => Some(self.fetch_page(w, n, &s, now).await),
+                    None => None,
+                }
+            };
+            let (written, fetched) = futures::future::join(write, fetch).await;
+            if let Some(done) = written? {
+                s.read += done.read as i64;
+                s.written += done.written as i64;
+                s.skipped += done.skipped as i64;
+                s.offset += done.returned;
+                if done.returned < u64::from(s.page_size) || s.offset >= s.count {
+                    walked_out = true;
+                }
+            }
+            match fetched {
+                None => {}
+                Some(Err(CallError::Quota(m))) => {
                     let smaller = halve(s.page_size, s.offset);
                     if smaller == 0 || smaller == s.page_size {
                         return Err(Failure::Upstream(format!(
@@ -280,93 +344,123 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
                     );
                     crate::log(self.ops, &msg.run_id, "tga-sync", "warn", &line, &at).await?;
                     s.page_size = smaller;
-                    continue;
                 }
-                other => other?,
-            };
-            if s.offset == 0 {
-                s.count = u64::from(page.count);
+                Some(Err(e)) => return Err(e.into()),
+                Some(Ok(page)) => {
+                    if s.offset == 0 && pending.is_none() {
+                        s.count = page.count;
+                    }
+                    budget = budget.saturating_sub(page.returned.max(1) as u32);
+                    let fetched_to = s.offset + page.returned;
+                    if page.returned < u64::from(s.page_size) || fetched_to >= page.count {
+                        walked_out = true;
+                    }
+                    pending = Some(page);
+                }
             }
-            let codes: Vec<String> = page.results.into_iter().filter(|c| !c.is_empty()).collect();
-            let returned = codes.len() as u64;
-            if !codes.is_empty() {
-                let cs = self.page(msg, w, &codes, s.first_fill, now).await?;
-                self.keep(
-                    &msg.run_id,
-                    &format!("{}/{:07}-search.xml", w.phase(), s.offset),
-                    raw,
-                    "text/xml",
-                )
-                .await;
-                s.read += codes.len() as i64;
-                s.written += cs.0 as i64;
-                s.skipped += cs.1 as i64;
-            }
-            s.offset += returned;
-            budget = budget.saturating_sub(returned.max(1) as u32);
-            if returned < u64::from(s.page_size) || s.offset >= s.count {
-                s.stage = Stage::CountDeletions;
-                break;
-            }
+        }
+        if walked_out {
+            s.stage = Stage::CountDeletions;
         }
         Ok(Self::more(&s))
     }
 
-    /// Fetch, write and archive one page of codes: (written, skipped).
-    async fn page(
+    /// Search page `number` of the window and fetch its codes' details: nothing written.
+    async fn fetch_page(
         &self,
-        msg: &PhaseMessage,
         w: Walked,
-        codes: &[String],
-        first_fill: bool,
+        number: u32,
+        s: &WalkState,
         now: DateTime<Utc>,
-    ) -> Result<(usize, usize), Failure> {
-        let at = iso(now);
-        let (cs, raw, skipped): (ChangeSet, _, _) = match w {
+    ) -> Result<Page, CallError> {
+        let window = self.window(number, s.page_size, &s.start, &s.end);
+        let (page, search_raw) = self.search(w, &window, now).await?;
+        let codes: Vec<String> = page.results.into_iter().filter(|c| !c.is_empty()).collect();
+        let details = match w {
             Walked::Components => {
                 let info = component_info();
-                let f = self
-                    .details(
-                        codes,
+                Details::Components(
+                    self.details(
+                        &codes,
                         |c| self.soap.component_details(c, &info, now),
                         tga::parse_component_details,
                     )
-                    .await?;
-                let cs =
-                    store::components::apply(self.corpus, &f.details, &msg.run_id, &at).await?;
-                (cs, f.raw, f.skipped)
+                    .await?,
+                )
             }
             Walked::Organisations => {
                 let info = organisation_info();
-                let f = self
-                    .details(
-                        codes,
+                Details::Organisations(
+                    self.details(
+                        &codes,
                         |c| self.soap.organisation_details(c, &info, now),
                         tga::parse_organisation_details,
                     )
-                    .await?;
-                let cs =
-                    store::organisations::apply(self.corpus, &f.details, &msg.run_id, &at).await?;
-                (cs, f.raw, f.skipped)
+                    .await?,
+                )
             }
+        };
+        Ok(Page {
+            count: u64::from(page.count),
+            returned: codes.len() as u64,
+            offset: u64::from(number - 1) * u64::from(s.page_size),
+            codes,
+            details,
+            search_raw,
+        })
+    }
+
+    /// Write a fetched page (events, then rows as one `batch()`) and archive it.
+    async fn store_page(
+        &self,
+        msg: &PhaseMessage,
+        w: Walked,
+        page: Page,
+        first_fill: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Stored, Failure> {
+        if page.codes.is_empty() {
+            return Ok(Stored {
+                read: 0,
+                written: 0,
+                skipped: 0,
+                returned: 0,
+            });
+        }
+        let at = iso(now);
+        let (cs, raw, skipped): (ChangeSet, _, _) = match page.details {
+            Details::Components(f) => (
+                store::components::apply(self.corpus, &f.details, &msg.run_id, &at).await?,
+                f.raw,
+                f.skipped,
+            ),
+            Details::Organisations(f) => (
+                store::organisations::apply(self.corpus, &f.details, &msg.run_id, &at).await?,
+                f.raw,
+                f.skipped,
+            ),
         };
         let mut events = cs.events;
         if first_fill {
             events.retain(|e| e.event_type != EventType::NewComponent);
         }
         self.write(&msg.run_id, &events, cs.corpus, &at).await?;
-        let first = codes.first().map(String::as_str).unwrap_or("");
-        let bundle = serde_json::to_string(
-            &raw.iter()
-                .map(|(c, x)| serde_json::json!({"code": c, "xml": x}))
-                .collect::<Vec<_>>(),
-        )
-        .unwrap_or_default();
-        self.keep(
-            &msg.run_id,
-            &format!("{}/details-{first}.json", w.phase()),
-            bundle,
-            "application/json",
+        let first = page.codes.first().map(String::as_str).unwrap_or("");
+        let bundle = super::bundle(&raw);
+        let phase = w.phase();
+        futures::future::join(
+            self.keep(
+                &msg.run_id,
+                &format!("{phase}/details-{first}.json"),
+                bundle,
+                "application/json",
+            ),
+            self.keep(
+                &msg.run_id,
+                &format!("{phase}/{:07}-search.xml", page.offset),
+                page.search_raw,
+                "text/xml",
+            ),
         )
         .await;
         if !skipped.is_empty() {
@@ -376,14 +470,18 @@ impl<H: HttpClient, C: Db, O: Db, A: Archive> Tga<'_, H, C, O, A> {
                 .map(|(c, why)| format!("{c} ({why})"))
                 .collect();
             let line = format!(
-                "{}: {} code(s) skipped: {}",
-                w.phase(),
+                "{phase}: {} code(s) skipped: {}",
                 skipped.len(),
                 list.join("; ")
             );
             crate::log(self.ops, &msg.run_id, "tga-sync", "warn", &line, &at).await?;
         }
-        Ok((cs.written, skipped.len()))
+        Ok(Stored {
+            read: page.codes.len(),
+            written: cs.written,
+            skipped: skipped.len(),
+            returned: page.returned,
+        })
     }
 
     /// A page's events (idempotent per run), then its rows as one transaction.
