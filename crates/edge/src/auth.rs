@@ -1,20 +1,12 @@
-//! Secret comparison for bearer tokens (operator triggers, API keys).
+//! Bearer tokens of the operator routes (`/trigger`, `/backfill`), compared in constant time.
 
-/// Compare in time independent of where the inputs differ (length differences included),
-/// so a caller cannot find a token byte by byte from response times.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = (a.len() ^ b.len()) as u8 | ((a.len() ^ b.len()) >> 8) as u8;
-    for i in 0..a.len().max(b.len()) {
-        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff);
-    }
-    diff == 0
-}
+pub use rtopacks_domain::keys::{bearer_token, constant_time_eq};
 
 /// `Authorization: Bearer <token>` checked against `expected`. An empty expected token
 /// (the secret is not configured) refuses everything.
 pub fn bearer_matches(header: Option<&str>, expected: &str) -> bool {
-    let given = header.and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
-    !expected.is_empty() && constant_time_eq(given.trim().as_bytes(), expected.as_bytes())
+    let given = bearer_token(header).unwrap_or("");
+    !expected.is_empty() && constant_time_eq(given.as_bytes(), expected.as_bytes())
 }
 
 #[cfg(test)]

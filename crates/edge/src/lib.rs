@@ -11,6 +11,7 @@ pub mod chain;
 pub mod clock;
 pub mod email;
 pub mod error;
+pub mod gate;
 pub mod notify;
 pub mod observatory;
 pub mod outbound;
