@@ -33,6 +33,32 @@ pub fn check(metric: &str, baseline: i64, observed: i64, threshold_pct: f64) -> 
     })
 }
 
+/// One RTO's scope: an enrichment that lists far fewer scope rows than the RTO holds is
+/// more likely a short upstream answer than a regulator removing most of a scope at once.
+/// Below this many held rows, swings are ordinary and the sweep always runs.
+pub const SCOPE_GUARD_MIN_HELD: u64 = 20;
+/// ... and the drop (percent of the held rows) beyond which the sweep is withheld.
+pub const SCOPE_GUARD_DROP_PCT: f64 = 50.0;
+
+/// `Some(reason)` when an enrichment listing `listed` scope rows must not sweep away the
+/// `held` ones (the stale-scope delete is skipped; new rows are still written).
+pub fn scope_guard(held: u64, listed: u64) -> Option<String> {
+    if held < SCOPE_GUARD_MIN_HELD {
+        return None;
+    }
+    let drop = check(
+        "rto_scope",
+        held as i64,
+        listed as i64,
+        SCOPE_GUARD_DROP_PCT,
+    )?;
+    Some(format!(
+        "upstream listed {listed} scope rows where {held} are held ({:.0}% fewer): the held \
+         scope is kept, not swept (SENTINEL); the next enrichment looks again",
+        drop.drop_pct
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +90,18 @@ mod tests {
         assert!(check("tga_organisations", 0, 0, DEFAULT_DROP_THRESHOLD_PCT).is_none());
         assert!(check("x", 100, 89, 10.0).is_some());
         assert!(check("x", 100, 90, 10.0).is_none());
+    }
+
+    #[test]
+    fn scope_guard_keeps_a_large_scope_from_an_empty_or_halved_answer() {
+        assert!(
+            scope_guard(500, 0).is_some(),
+            "an empty answer for a big scope"
+        );
+        assert!(scope_guard(500, 240).is_some());
+        assert!(scope_guard(500, 260).is_none(), "a 48% cut is believed");
+        assert!(scope_guard(19, 0).is_none(), "small scopes swing");
+        assert!(scope_guard(0, 0).is_none());
+        assert!(scope_guard(100, 150).is_none());
     }
 }

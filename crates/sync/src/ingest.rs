@@ -11,6 +11,7 @@
 //! A page that does not parse writes nothing of itself.
 
 use chrono::{DateTime, Utc};
+use rtopacks_domain::sentinel;
 use rtopacks_domain::tga::{Location, ScopeEntry};
 use rtopacks_domain::time::{iso, parse_iso};
 use rtopacks_edge::outbound::{
@@ -61,6 +62,9 @@ pub struct Resume {
     /// Who is enriching (older messages without it came from tga-ingest).
     #[serde(default)]
     pub source: IngestSource,
+    /// Scope rows held when the enrichment began (the scope guard's baseline).
+    #[serde(default)]
+    pub held_scope: u64,
 }
 
 /// How one invocation ended. Database failures are `Err` instead.
@@ -211,6 +215,7 @@ impl<'a, H: HttpClient, D: Db> Ingest<'a, H, D> {
             counts: EnrichCounts::default(),
             records_in: 0,
             source,
+            held_scope: store::scope_count(self.db, rto_code).await?,
         };
         match self.detail(&st, &at).await {
             Ok(Ok((counts, stmts))) => {
@@ -325,20 +330,24 @@ impl<'a, H: HttpClient, D: Db> Ingest<'a, H, D> {
             st.counts.scope_rows += written.written;
             st.counts.scope_rejected += written.rejected + uncoded;
             if last {
+                let listed = st.counts.scope_rows + st.counts.scope_rejected;
+                let guard = sentinel::scope_guard(st.held_scope, listed);
                 let sweep = stmts.len();
-                stmts.push(store::remove_stale_scope(&code, &st.started_at));
+                if guard.is_none() {
+                    stmts.push(store::remove_stale_scope(&code, &st.started_at));
+                }
                 stmts.push(store::mark_enriched(&code, st.source.by(), at));
                 // The run row follows, with the sweep's count.
                 let metas = self.db.batch(stmts).await?;
-                st.counts.scope_removed = metas.get(sweep).map_or(0, |m| m.changes);
+                if guard.is_none() {
+                    st.counts.scope_removed = metas.get(sweep).map_or(0, |m| m.changes);
+                }
+                let (status, outcome) = match guard {
+                    None => (IngestStatus::Complete, "enriched"),
+                    Some(_) => (IngestStatus::Partial, "scope_kept"),
+                };
                 self.db
-                    .run(run_row(
-                        &st,
-                        IngestStatus::Complete,
-                        Some(at),
-                        None,
-                        "enriched",
-                    ))
+                    .run(run_row(&st, status, Some(at), guard.as_deref(), outcome))
                     .await?;
                 return Ok(Outcome::Enriched { counts: st.counts });
             }

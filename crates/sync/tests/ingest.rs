@@ -507,6 +507,45 @@ fn upstream_changes_are_followed() {
 }
 
 #[test]
+fn a_scope_answer_far_short_of_the_held_scope_keeps_it_then_a_real_cut_is_followed() {
+    let w = World::new();
+    assert!(matches!(w.enrich(T1), Outcome::Enriched { .. }));
+    assert_eq!(w.n("rto_scope"), SCOPE_ROWS as i64);
+
+    // Upstream suddenly lists no scope at all: a short answer, not a deregistration.
+    let held = w.rest.scope.replace(Vec::new());
+    let o = w.enrich("2026-11-25T10:00:00Z");
+    let Outcome::Enriched { counts } = o else {
+        panic!("{o:?}")
+    };
+    assert_eq!(counts.scope_removed, 0);
+    assert_eq!(
+        w.n("rto_scope"),
+        SCOPE_ROWS as i64,
+        "the held scope is kept"
+    );
+    let (_, status, error, detail) = w.run_rows().pop().unwrap();
+    assert_eq!(
+        (status.as_str(), detail["outcome"].as_str()),
+        ("partial", Some("scope_kept"))
+    );
+    let error = error.unwrap();
+    assert!(
+        error.contains(&format!("listed 0 scope rows where {SCOPE_ROWS} are held")),
+        "{error}"
+    );
+
+    // A genuine cut of 30% is believed and swept.
+    let kept: Vec<Value> = held.into_iter().take(SCOPE_ROWS * 7 / 10).collect();
+    let n = kept.len() as i64;
+    w.rest.scope.replace(kept);
+    let o = w.enrich("2026-11-26T10:00:00Z");
+    assert!(matches!(o, Outcome::Enriched { .. }), "{o:?}");
+    assert_eq!(w.n("rto_scope"), n);
+    assert_eq!(w.run_rows().pop().unwrap().1, "complete");
+}
+
+#[test]
 fn an_unknown_code_is_recorded_as_not_found() {
     let w = World::new();
     let o = block_on(w.ingest().enrich("99999", at(T1))).unwrap();
