@@ -12,9 +12,10 @@ pub struct Described {
     pub method: Option<String>,
     /// The tool called, when it is one of ours.
     pub tool: Option<&'static str>,
-    /// The SEC-02 endpoint group: `search`, `rtos` (lookup of an RTO code), `components`
-    /// (lookup of a national code), `ladder`, `verify`, `supersession`, `impact`, `cricos`;
-    /// `mcp` for everything else (handshake, listing, junk).
+    /// The SEC-02 endpoint group, in the catalogue's vocabulary (`Route::group()` of the
+    /// HTTP surfaces, so a client scraping through two doors is one pattern): `search`,
+    /// `rto` (lookup of an RTO code), `component` (lookup or chain of a national code),
+    /// `ladder`, `verify`, `impact`, `cricos`; `mcp` for everything else.
     pub group: &'static str,
     /// `/mcp/tools/<tool>[/<code>]`, or `/mcp/<method>`: the access log's endpoint.
     pub path: String,
@@ -63,12 +64,12 @@ pub fn describe(body: &[u8]) -> Described {
     let (group, code) = match tool {
         "search" => ("search", None),
         "lookup" => match arg("code").and_then(|s| RtoCode::parse(s).ok()) {
-            Some(rto) => ("rtos", Some(String::from(rto))),
-            None => ("components", national("code")),
+            Some(rto) => ("rto", Some(String::from(rto))),
+            None => ("component", national("code")),
         },
         "ladder" => ("ladder", national("training_package")),
         "verify" => ("verify", national("code")),
-        "supersession_chain" => ("supersession", national("code")),
+        "supersession_chain" => ("component", national("code")),
         "scope_impact" => ("impact", national("code")),
         _ => ("cricos", national("code")),
     };
@@ -96,14 +97,40 @@ mod tests {
     }
 
     #[test]
+    fn groups_are_the_http_surfaces_groups() {
+        let http: Vec<&str> = rtopacks_catalogue::http::ROUTES
+            .iter()
+            .map(|r| r.group)
+            .collect();
+        let calls = [
+            ("search", r#"{"query":"hospitality"}"#),
+            ("lookup", r#"{"code":"45329"}"#),
+            ("lookup", r#"{"code":"BSB50420"}"#),
+            ("ladder", r#"{"training_package":"BSB"}"#),
+            ("verify", r#"{"code":"BSB50420"}"#),
+            ("supersession_chain", r#"{"code":"BSB50420"}"#),
+            ("scope_impact", r#"{"code":"BSB50420"}"#),
+            ("cricos_courses", r#"{"code":"BSB50420"}"#),
+        ];
+        for (tool, args) in calls {
+            let d = call(tool, args);
+            assert!(
+                http.contains(&d.group),
+                "{tool}: group {} unknown to the HTTP routes",
+                d.group
+            );
+        }
+    }
+
+    #[test]
     fn tool_calls_name_their_group_and_code() {
         let d = call("lookup", r#"{"code":" 45329 "}"#);
-        assert_eq!((d.group, d.code.as_deref()), ("rtos", Some("45329")));
+        assert_eq!((d.group, d.code.as_deref()), ("rto", Some("45329")));
         assert_eq!(d.path, "/mcp/tools/lookup/45329");
         let d = call("lookup", r#"{"code":"bsb50420"}"#);
         assert_eq!(
             (d.group, d.code.as_deref()),
-            ("components", Some("BSB50420"))
+            ("component", Some("BSB50420"))
         );
         let d = call("ladder", r#"{"training_package":"bsb"}"#);
         assert_eq!((d.group, d.code.as_deref()), ("ladder", Some("BSB")));
