@@ -64,3 +64,43 @@ pub mod secrets {
     pub const TGA_USERNAME: &str = "TGA_USERNAME";
     pub const TGA_PASSWORD: &str = "TGA_PASSWORD";
 }
+
+/// KV of the public API's keys (`rtp_live_…`), one record per key id
+/// (`rtopacks_domain::keys::KeyKind::Api`).
+pub const RTOPACKS_OPERATIONAL_KEYS: &str = "RTOPACKS_OPERATIONAL_KEYS";
+/// KV of the MCP server's keys (`rtp_mcp_…`).
+pub const MCP_API_KEYS: &str = "MCP_API_KEYS";
+/// The service binding the surfaces (site, admin, workspace) use to reach internal-api.
+pub const INTERNAL_API: &str = "INTERNAL_API";
+
+/// Host names and request headers of the internal-api contract.
+pub mod internal_api {
+    /// The host a surface puts in the URL of a service-binding call
+    /// (`http://internal-api.internal/catalogue/search?q=…`). `.internal` is reserved for
+    /// private use and never resolves publicly, so no request from the internet can carry it:
+    /// internal-api trusts this door, and requires Cloudflare Access on every other host.
+    pub const SERVICE_HOST: &str = "internal-api.internal";
+    /// The local stack's name for the worker (`scripts/dev` routes `<worker>.localhost`);
+    /// `.localhost` never resolves publicly either (RFC 6761).
+    pub const LOCAL_HOST: &str = "internal-api.localhost";
+    /// The signed-in user's session token, forwarded by the calling surface as it read it
+    /// from its cookie (internal-api hashes it and resolves it against `engine-db-oc`).
+    pub const SESSION_HEADER: &str = "X-RTOpacks-Session";
+    /// The end user's address (`CF-Connecting-IP` as the surface received it), so SEC-02
+    /// keeps anonymous visitors of a surface apart; stored only as a salted hash.
+    pub const CLIENT_HEADER: &str = "X-RTOpacks-Client";
+}
+
+/// Plain-text variables of the catalogue surfaces.
+pub mod catalogue_vars {
+    /// The Cloudflare Access team (`rtopacks` or `rtopacks.cloudflareaccess.com`).
+    pub const ACCESS_TEAM_DOMAIN: &str = "ACCESS_TEAM_DOMAIN";
+    /// The Access application AUD tag(s) accepted, comma-separated.
+    pub const ACCESS_AUD: &str = "ACCESS_AUD";
+}
+
+/// Secrets of the catalogue surfaces.
+pub mod catalogue_secrets {
+    /// Salt of the anonymous clients' hashes (`keys::anonymous_client_id`).
+    pub const ANON_SALT: &str = "ANON_SALT";
+}

@@ -4,6 +4,7 @@
 //! native tests against SQLite exactly as it runs in a worker against D1.
 #![allow(async_fn_in_trait)]
 
+pub mod access_jwt;
 pub mod archive;
 pub mod auth;
 pub mod bindings;
@@ -12,6 +13,7 @@ pub mod clock;
 pub mod email;
 pub mod error;
 pub mod gate;
+pub mod keys_kv;
 pub mod notify;
 pub mod observatory;
 pub mod outbound;
