@@ -197,3 +197,26 @@ impl Db for SqliteDb {
         Ok(metas)
     }
 }
+
+impl SqliteDb {
+    /// A database file (created when missing), held to the same D1 limits as
+    /// [`SqliteDb::open_in_memory`]. Migrations are not applied: the file brings its own
+    /// schema (e.g. a copy of a local D1 database for a benchmark's native reference).
+    pub fn open(path: impl AsRef<std::path::Path>) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(db_err)?;
+        conn.set_limit(
+            Limit::SQLITE_LIMIT_VARIABLE_NUMBER,
+            D1_MAX_BOUND_PARAMETERS as i32,
+        )
+        .map_err(db_err)?;
+        conn.set_limit(
+            Limit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
+            D1_MAX_PATTERN_LENGTH as i32,
+        )
+        .map_err(db_err)?;
+        Ok(SqliteDb {
+            conn: RefCell::new(conn),
+            queries: Cell::new(0),
+        })
+    }
+}
