@@ -29,13 +29,6 @@ const b64u = (s) => Buffer.from(s).toString('base64url');
 const jwks = { keys: [{ ...team.publicKey.export({ format: 'jwk' }), kid: 'team-1', alg: 'RS256', use: 'sig' }] };
 let certFetches = 0;
 
-// TODO: drop `todo` once rtopacks_catalogue's RTO detail query fits D1: its
-// children_synced_at is one compound SELECT of six terms (crates/catalogue/src/rto/sql.rs)
-// and D1 refuses more than five ("too many terms in compound SELECT"), so every RTO detail
-// is a 500 under Miniflare and on D1 (native SQLite allows 500 terms). These tests pass as
-// written with that query split.
-const RTO_DETAIL_ON_D1 = "RTO detail query exceeds D1's 5-term compound SELECT limit (crates/catalogue/src/rto/sql.rs)";
-
 let platform, fakes, corpus, ops, engine, worker;
 let requests = 0; // every request this file sends to internal-api
 const codes = {};
@@ -240,7 +233,7 @@ test('tiers: /me/tier says anonymous, signed-in or L4; a session that ended is "
   await envelope(await svc('/me/tier', { method: 'POST' }), 405);
 });
 
-test('tiers: an RTO\'s contacts — none for anonymous, organisation contacts signed-in, everything for L4', { todo: RTO_DETAIL_ON_D1 }, async () => {
+test('tiers: an RTO\'s contacts — none for anonymous, organisation contacts signed-in, everything for L4', async () => {
   const { signedIn, l4 } = await tierTokens();
   const anon = await json(await svc(`/catalogue/rtos/${codes.rto}`, { client: 'tiers' }), 200);
   assert.equal(anon.tier, 'anonymous');
@@ -260,7 +253,7 @@ test('tiers: an RTO\'s contacts — none for anonymous, organisation contacts si
   await envelope(await svc('/catalogue/rtos/99999999', { client: 'tiers' }), 404, /99999999/);
 });
 
-test('org lookup: the client card from ops-db, engine-db-oc and the corpus', { todo: RTO_DETAIL_ON_D1 }, async () => {
+test('org lookup: the client card from ops-db, engine-db-oc and the corpus', async () => {
   await tierTokens();
   const card = await json(await svc(`/org/${codes.rto}`, { client: 'org' }), 200);
   assert.equal(card.rto_code, codes.rto);
@@ -442,7 +435,7 @@ test('SEC-02: a session walking units in order is slowed, then revoked with one 
   await walk('unitwalker', '/catalogue/units/', units);
 });
 
-test('SEC-02: a session walking /catalogue/rtos/{code} in order is slowed, then revoked with one alert', { todo: RTO_DETAIL_ON_D1 }, async () => {
+test('SEC-02: a session walking /catalogue/rtos/{code} in order is slowed, then revoked with one alert', async () => {
   const rtos = (await corpus.all('SELECT rto_code FROM rtos ORDER BY CAST(rto_code AS INTEGER) LIMIT 20')).map((r) => r.rto_code);
   await walk('rtowalker', '/catalogue/rtos/', rtos);
 });

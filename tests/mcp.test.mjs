@@ -325,14 +325,7 @@ test('a missing, malformed, unknown or revoked key is a 401 pointing at the reso
   assert.match((await scoped.json()).error.message, /catalogue:read/);
 });
 
-// TODO: remove `todo` once rtopacks_catalogue's RTO detail query fits D1. Its
-// children_synced_at is one compound SELECT of six terms (crates/catalogue/src/rto/sql.rs);
-// D1 allows five ("too many terms in compound SELECT"), so every RTO lookup is a store
-// failure under Miniflare and on D1, while the native SQLite tests (default limit 500)
-// pass. With that query split, this test passes as written.
-const RTO_DETAIL_ON_D1 = 'RTO detail query exceeds D1\'s 5-term compound SELECT limit (crates/catalogue/src/rto/sql.rs)';
-
-test('lookup of an RTO code: contacts follow the key (catalogue:contacts reads as signed-in, others as anonymous)', { todo: RTO_DETAIL_ON_D1 }, async () => {
+test('lookup of an RTO code: contacts follow the key (catalogue:contacts reads as signed-in, others as anonymous)', async () => {
   const plain = await connect((await issue()).key);
   const crm = await connect((await issue({ scopes: ['catalogue:read', 'catalogue:contacts'] })).key);
   await plain.listTools();

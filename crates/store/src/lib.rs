@@ -34,6 +34,10 @@ pub const D1_MAX_BOUND_PARAMETERS: usize = 100;
 /// D1's limit on the length of a LIKE or GLOB pattern, in bytes.
 pub const D1_MAX_PATTERN_LENGTH: usize = 50;
 
+/// D1's limit on the terms of a compound SELECT (`UNION`, `UNION ALL`, …): a sixth term
+/// fails with "too many terms in compound SELECT" (measured under Miniflare).
+pub const D1_MAX_COMPOUND_SELECT: usize = 5;
+
 /// What a write reports back.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunMeta {

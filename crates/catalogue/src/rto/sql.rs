@@ -102,13 +102,17 @@ pub(super) fn base_sql() -> String {
            r.restricted AS r_restricted, r.enriched AS r_enriched, r.synced_at AS r_synced_at,
            {legal} AS legal_names, {trading} AS trading_names, {registrations} AS registrations,
            {addresses} AS addresses, {web} AS web_addresses, {contacts} AS contacts,
-           (SELECT min(t) FROM (
-              SELECT min(synced_at) AS t FROM rto_legal_names WHERE rto_code = ?1
-              UNION ALL SELECT min(synced_at) FROM rto_trading_names WHERE rto_code = ?1
-              UNION ALL SELECT min(synced_at) FROM rto_registrations WHERE rto_code = ?1
-              UNION ALL SELECT min(synced_at) FROM rto_addresses WHERE rto_code = ?1
-              UNION ALL SELECT min(synced_at) FROM rto_web_addresses WHERE rto_code = ?1
-              UNION ALL SELECT min(synced_at) FROM rto_contacts WHERE rto_code = ?1)) AS children_synced_at,
+           -- The oldest child row. Scalar min() of six subqueries, not a UNION: D1 refuses
+           -- compound SELECTs of more than five terms. '~' sorts after every ISO time and
+           -- stands in for a table with no rows.
+           nullif(min(
+             coalesce((SELECT min(synced_at) FROM rto_legal_names WHERE rto_code = ?1), '~'),
+             coalesce((SELECT min(synced_at) FROM rto_trading_names WHERE rto_code = ?1), '~'),
+             coalesce((SELECT min(synced_at) FROM rto_registrations WHERE rto_code = ?1), '~'),
+             coalesce((SELECT min(synced_at) FROM rto_addresses WHERE rto_code = ?1), '~'),
+             coalesce((SELECT min(synced_at) FROM rto_web_addresses WHERE rto_code = ?1), '~'),
+             coalesce((SELECT min(synced_at) FROM rto_contacts WHERE rto_code = ?1), '~')), '~')
+             AS children_synced_at,
            (SELECT count(*) FROM rto_scope s WHERE {SCOPE_FILTER}) AS scope_total,
            i.provider_code AS cricos_code, i.institution_name AS cricos_name,
            i.trading_name AS cricos_trading_name, i.institution_type AS cricos_type,
