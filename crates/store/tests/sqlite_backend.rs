@@ -187,6 +187,18 @@ fn glob_patterns_over_d1s_fifty_bytes_are_refused_as_on_d1() {
 }
 
 #[test]
+fn compound_selects_over_d1s_five_terms_are_refused_as_on_d1() {
+    let db = SqliteDb::open_in_memory().unwrap();
+    let union = |terms: usize| {
+        let sql = vec!["SELECT 1 AS n"; terms].join(" UNION ALL ");
+        block_on(db.all::<serde_json::Value>(Statement::new(&sql)))
+    };
+    assert_eq!(union(5).unwrap().len(), 5);
+    let err = union(6).unwrap_err().to_string();
+    assert!(err.contains("too many terms in compound SELECT"), "{err}");
+}
+
+#[test]
 fn dev_seeds_apply_to_the_migrated_schemas_and_are_idempotent() {
     let seeds = rtopacks_store::sqlite::migrations_root().join("../scripts/seed");
     for entry in std::fs::read_dir(&seeds).unwrap() {
