@@ -10,7 +10,8 @@ use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 
 use crate::{
-    Db, RunMeta, Statement, StoreError, Value, D1_MAX_BOUND_PARAMETERS, D1_MAX_PATTERN_LENGTH,
+    Db, RunMeta, Statement, StoreError, Value, D1_MAX_BOUND_PARAMETERS, D1_MAX_COMPOUND_SELECT,
+    D1_MAX_PATTERN_LENGTH,
 };
 
 /// One D1 database, natively. Counts the statements it runs, so tests can hold each
@@ -28,19 +29,24 @@ pub fn migrations_root() -> PathBuf {
 impl SqliteDb {
     /// An empty in-memory database with D1's parameter limit.
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        let conn = Connection::open_in_memory().map_err(db_err)?;
-        conn.set_limit(
-            Limit::SQLITE_LIMIT_VARIABLE_NUMBER,
-            D1_MAX_BOUND_PARAMETERS as i32,
-        )
-        .map_err(db_err)?;
-        // D1 refuses LIKE/GLOB patterns over 50 bytes, at write time (a CHECK with a long
-        // GLOB creates fine and then fails every INSERT): hold native SQLite to the same.
-        conn.set_limit(
-            Limit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
-            D1_MAX_PATTERN_LENGTH as i32,
-        )
-        .map_err(db_err)?;
+        Self::with_d1_limits(Connection::open_in_memory().map_err(db_err)?)
+    }
+
+    /// Hold a connection to D1's limits, so native tests refuse what D1 would.
+    fn with_d1_limits(conn: Connection) -> Result<Self, StoreError> {
+        let limits = [
+            (Limit::SQLITE_LIMIT_VARIABLE_NUMBER, D1_MAX_BOUND_PARAMETERS),
+            // D1 refuses LIKE/GLOB patterns over 50 bytes, at write time (a CHECK with a
+            // long GLOB creates fine and then fails every INSERT).
+            (
+                Limit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
+                D1_MAX_PATTERN_LENGTH,
+            ),
+            (Limit::SQLITE_LIMIT_COMPOUND_SELECT, D1_MAX_COMPOUND_SELECT),
+        ];
+        for (limit, value) in limits {
+            conn.set_limit(limit, value as i32).map_err(db_err)?;
+        }
         Ok(SqliteDb {
             conn: RefCell::new(conn),
             queries: Cell::new(0),
@@ -203,20 +209,6 @@ impl SqliteDb {
     /// [`SqliteDb::open_in_memory`]. Migrations are not applied: the file brings its own
     /// schema (e.g. a copy of a local D1 database for a benchmark's native reference).
     pub fn open(path: impl AsRef<std::path::Path>) -> Result<Self, StoreError> {
-        let conn = Connection::open(path).map_err(db_err)?;
-        conn.set_limit(
-            Limit::SQLITE_LIMIT_VARIABLE_NUMBER,
-            D1_MAX_BOUND_PARAMETERS as i32,
-        )
-        .map_err(db_err)?;
-        conn.set_limit(
-            Limit::SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
-            D1_MAX_PATTERN_LENGTH as i32,
-        )
-        .map_err(db_err)?;
-        Ok(SqliteDb {
-            conn: RefCell::new(conn),
-            queries: Cell::new(0),
-        })
+        Self::with_d1_limits(Connection::open(path).map_err(db_err)?)
     }
 }
