@@ -15,7 +15,7 @@
 use chrono::{DateTime, Utc};
 use rtopacks_domain::anomaly::{ClientKey, Request, Surface, Thresholds, Verdict, Zone};
 use rtopacks_domain::email::EmailMessage;
-use rtopacks_domain::keys::Tier;
+use rtopacks_domain::keys::{KeyRecord, Tier, SCOPE_CATALOGUE_CONTACTS};
 use rtopacks_domain::time::iso;
 use rtopacks_store::access::{self, AccessEntry, Subject};
 use rtopacks_store::identity::{revoke_session, REVOKE_SEC02_RED};
@@ -41,6 +41,19 @@ pub struct Visitor {
 }
 
 impl Visitor {
+    /// A key that checked out: SEC-02 and the access log follow the key from here, held
+    /// to its own rate limit. A key with `catalogue:contacts` reads as signed-in
+    /// (organisation contacts), any other key as anonymous.
+    pub fn identify_key(&mut self, record: &KeyRecord) {
+        self.client = ClientKey::ApiKey(record.id.clone());
+        self.rate_limit_per_minute = Some(record.rate_limit_per_minute);
+        self.tier = if record.allows(SCOPE_CATALOGUE_CONTACTS) {
+            Tier::SignedIn
+        } else {
+            Tier::Anonymous
+        };
+    }
+
     /// The access log's `client_id`: the key id or anonymous hash (sessions are logged
     /// by their session and user columns).
     fn client_id(&self) -> Option<&str> {
@@ -240,4 +253,80 @@ pub fn access_entry<'a>(
 /// Write the access log row (one query).
 pub async fn record(ops: &impl Db, entry: &AccessEntry<'_>) -> Result<(), StoreError> {
     ops.run(access::log_access(entry)).await.map(|_| ())
+}
+
+/// The gate as a worker runs it: thresholds from `SEC02_*` variables (a bad one is logged
+/// and the defaults kept), the red alert through the environment's email layer, amber's
+/// delay waited out here.
+#[cfg(target_arch = "wasm32")]
+pub struct WorkerGate<'a> {
+    pub env: &'a worker::Env,
+    /// `ops-db`.
+    pub ops: &'a rtopacks_store::D1Db,
+    /// `engine-db-oc` (sessions); a surface whose visitors are never sessions may pass
+    /// `ops` here, as nothing is then written to it.
+    pub engine: &'a rtopacks_store::D1Db,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl WorkerGate<'_> {
+    /// [`Gate::admit`], then act on it: `Some(error)` refuses the request.
+    pub async fn admit(
+        &self,
+        visitor: &Visitor,
+        group: &str,
+        path: &str,
+        code: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> worker::Result<Option<ApiError>> {
+        use crate::bindings::vars;
+        use crate::sync_worker::var;
+        let thresholds = thresholds_from(self.env);
+        let (mode, transport) = email::from_env(self.env);
+        let from = var(
+            self.env,
+            vars::EMAIL_FROM,
+            "RTOpacks <noreply@rtopacks.com.au>",
+        );
+        let to = var(self.env, vars::ADMIN_EMAIL, "admin@rtopacks.com.au");
+        let gate = Gate {
+            ops: self.ops,
+            engine: self.engine,
+            alerts: Alerts {
+                transport: &transport,
+                mode,
+                from: &from,
+                to: &to,
+            },
+            thresholds: &thresholds,
+        };
+        let decision = gate
+            .admit(visitor, group, path, code, now)
+            .await
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        match decision {
+            Decision::Refuse(e) => Ok(Some(e)),
+            Decision::Admit { delay_ms } => {
+                if delay_ms > 0 {
+                    worker::Delay::from(std::time::Duration::from_millis(delay_ms)).await;
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// SEC-02 thresholds: the defaults with any `SEC02_*` variable applied.
+#[cfg(target_arch = "wasm32")]
+pub fn thresholds_from(env: &worker::Env) -> Thresholds {
+    let set: Vec<(String, String)> = Thresholds::var_names()
+        .into_iter()
+        .filter_map(|n| env.var(&n).ok().map(|v| (n, v.to_string())))
+        .collect();
+    Thresholds::default()
+        .with_vars(set.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+        .unwrap_or_else(|e| {
+            worker::console_error!("SEC02 settings ignored: {e}");
+            Thresholds::default()
+        })
 }

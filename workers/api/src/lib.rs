@@ -19,16 +19,13 @@
 use chrono::{DateTime, Utc};
 use rtopacks_catalogue::http::{self, HttpAnswer, PUBLIC_PREFIX};
 use rtopacks_catalogue::openapi;
-use rtopacks_domain::anomaly::{ClientKey, Surface, Thresholds};
-use rtopacks_domain::keys::{
-    anonymous_client_id, KeyKind, Tier, SCOPE_CATALOGUE_CONTACTS, SCOPE_CATALOGUE_READ,
-};
+use rtopacks_domain::anomaly::{ClientKey, Surface};
+use rtopacks_domain::keys::{anonymous_client_id, KeyKind, Tier, SCOPE_CATALOGUE_READ};
 use rtopacks_domain::time::iso;
-use rtopacks_edge::bindings::{catalogue_secrets, vars, OPS_DB, RTOPACKS_DB};
+use rtopacks_edge::bindings::{catalogue_secrets, OPS_DB, RTOPACKS_DB};
 use rtopacks_edge::error::ApiError;
-use rtopacks_edge::gate::{self, Alerts, Decision, Gate, Visitor};
-use rtopacks_edge::sync_worker::var;
-use rtopacks_edge::{clock, email, keys_kv};
+use rtopacks_edge::gate::{self, Visitor};
+use rtopacks_edge::{clock, keys_kv};
 use rtopacks_store::D1Db;
 use serde_json::Value;
 use worker::{console_error, event, Context, Env, Method, Request, Response};
@@ -178,13 +175,7 @@ async fn handle(
         Ok(r) => r,
         Err(refused) => return Ok(Reply::error(refused)),
     };
-    visitor.client = ClientKey::ApiKey(record.id.clone());
-    visitor.rate_limit_per_minute = Some(record.rate_limit_per_minute);
-    visitor.tier = if record.allows(SCOPE_CATALOGUE_CONTACTS) {
-        Tier::SignedIn
-    } else {
-        Tier::Anonymous
-    };
+    visitor.identify_key(&record);
 
     let route = http::route(&method, path, url.query().unwrap_or(""));
     let (group, code) = match &route {
@@ -224,46 +215,12 @@ async fn admit(
     code: Option<&str>,
     now: DateTime<Utc>,
 ) -> worker::Result<Option<Reply>> {
-    let thresholds = thresholds(env);
-    let (mode, transport) = email::from_env(env);
-    let from = var(env, vars::EMAIL_FROM, "RTOpacks <noreply@rtopacks.com.au>");
-    let to = var(env, vars::ADMIN_EMAIL, "admin@rtopacks.com.au");
-    let gate = Gate {
+    Ok(gate::WorkerGate {
+        env,
         ops,
         engine: ops,
-        alerts: Alerts {
-            transport: &transport,
-            mode,
-            from: &from,
-            to: &to,
-        },
-        thresholds: &thresholds,
-    };
-    let decision = gate
-        .admit(visitor, group, endpoint, code, now)
-        .await
-        .map_err(|e| worker::Error::RustError(e.to_string()))?;
-    match decision {
-        Decision::Refuse(e) => Ok(Some(Reply::error(e))),
-        Decision::Admit { delay_ms } => {
-            if delay_ms > 0 {
-                worker::Delay::from(std::time::Duration::from_millis(delay_ms)).await;
-            }
-            Ok(None)
-        }
     }
-}
-
-/// Defaults with any `SEC02_*` variable applied; a bad one is logged and ignored.
-fn thresholds(env: &Env) -> Thresholds {
-    let set: Vec<(String, String)> = Thresholds::var_names()
-        .into_iter()
-        .filter_map(|n| env.var(&n).ok().map(|v| (n, v.to_string())))
-        .collect();
-    Thresholds::default()
-        .with_vars(set.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-        .unwrap_or_else(|e| {
-            console_error!("api: SEC02 settings ignored: {e}");
-            Thresholds::default()
-        })
+    .admit(visitor, group, endpoint, code, now)
+    .await?
+    .map(Reply::error))
 }

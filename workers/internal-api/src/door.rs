@@ -3,16 +3,15 @@
 
 use chrono::{DateTime, Utc};
 use rtopacks_catalogue::http::{HttpAnswer, RouteError};
-use rtopacks_domain::anomaly::{ClientKey, Surface, Thresholds};
+use rtopacks_domain::anomaly::{ClientKey, Surface};
 use rtopacks_domain::keys::{anonymous_client_id, Tier};
 use rtopacks_domain::time::iso;
 use rtopacks_edge::access_jwt::{self, AccessIdentity};
 use rtopacks_edge::bindings::internal_api::{CLIENT_HEADER, LOCAL_HOST, SERVICE_HOST};
-use rtopacks_edge::bindings::{catalogue_secrets, secrets, vars, ENGINE_DB, OPS_DB, RTOPACKS_DB};
+use rtopacks_edge::bindings::{catalogue_secrets, secrets, ENGINE_DB, OPS_DB, RTOPACKS_DB};
 use rtopacks_edge::error::ApiError;
-use rtopacks_edge::gate::{self, Alerts, Decision, Gate, Visitor};
-use rtopacks_edge::sync_worker::var;
-use rtopacks_edge::{auth, clock, email};
+use rtopacks_edge::gate::{self, Visitor};
+use rtopacks_edge::{auth, clock};
 use rtopacks_store::identity::Caller;
 use rtopacks_store::{D1Db, StoreError};
 use serde_json::Value;
@@ -247,39 +246,15 @@ impl<'a> Call<'a> {
 
     /// SEC-02: `Some(reply)` refuses the request; amber waits here before answering.
     pub async fn gate(&self, group: &str, code: Option<&str>) -> worker::Result<Option<Reply>> {
-        let thresholds = thresholds(self.env);
-        let (mode, transport) = email::from_env(self.env);
-        let from = var(
-            self.env,
-            vars::EMAIL_FROM,
-            "RTOpacks <noreply@rtopacks.com.au>",
-        );
-        let to = var(self.env, vars::ADMIN_EMAIL, "admin@rtopacks.com.au");
         let engine = self.engine()?;
-        let gate = Gate {
+        let refusal = gate::WorkerGate {
+            env: self.env,
             ops: &self.ops,
             engine: &engine,
-            alerts: Alerts {
-                transport: &transport,
-                mode,
-                from: &from,
-                to: &to,
-            },
-            thresholds: &thresholds,
-        };
-        match gate
-            .admit(&self.visitor, group, &self.endpoint, code, self.now)
-            .await
-            .map_err(store_err)?
-        {
-            Decision::Refuse(e) => Ok(Some(Reply::error(e))),
-            Decision::Admit { delay_ms } => {
-                if delay_ms > 0 {
-                    worker::Delay::from(std::time::Duration::from_millis(delay_ms)).await;
-                }
-                Ok(None)
-            }
         }
+        .admit(&self.visitor, group, &self.endpoint, code, self.now)
+        .await?;
+        Ok(refusal.map(Reply::error))
     }
 
     /// Log the request and write the reply.
@@ -301,19 +276,4 @@ impl<'a> Call<'a> {
         }
         reply.into_response(self.head)
     }
-}
-
-/// SEC-02 thresholds: defaults with any `SEC02_*` variable applied (a bad one is logged
-/// and the defaults kept, so a typo never opens the gate wider than the defaults).
-pub fn thresholds(env: &Env) -> Thresholds {
-    let set: Vec<(String, String)> = Thresholds::var_names()
-        .into_iter()
-        .filter_map(|n| env.var(&n).ok().map(|v| (n, v.to_string())))
-        .collect();
-    Thresholds::default()
-        .with_vars(set.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-        .unwrap_or_else(|e| {
-            console_error!("internal-api: SEC02 settings ignored: {e}");
-            Thresholds::default()
-        })
 }

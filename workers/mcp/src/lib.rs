@@ -25,30 +25,29 @@
 //! without a valid key against a salted hash of their address (`ANON_SALT`).
 
 use chrono::{DateTime, Utc};
-use rtopacks_domain::anomaly::{ClientKey, Surface, Thresholds};
+use rtopacks_domain::anomaly::{ClientKey, Surface};
 use rtopacks_domain::keys::{
     self, anonymous_client_id, KeyKind, KeyRecord, Tier, SCOPE_CATALOGUE_CONTACTS,
     SCOPE_CATALOGUE_READ,
 };
 use rtopacks_domain::time::iso;
-use rtopacks_edge::bindings::{vars, ENGINE_DB, OPS_DB, RTOPACKS_DB};
+use rtopacks_edge::bindings::{catalogue_secrets, ENGINE_DB, OPS_DB, RTOPACKS_DB};
 use rtopacks_edge::error::ApiError;
-use rtopacks_edge::gate::{self, Alerts, Decision, Gate, Visitor};
+use rtopacks_edge::gate::{self, Visitor};
 use rtopacks_edge::sync_worker::var;
-use rtopacks_edge::{clock, email, keys_kv};
+use rtopacks_edge::{clock, keys_kv};
 use rtopacks_mcp::{
     describe, handle, KeyProblem, McpRequest, McpResponse, Server, MAX_BODY_BYTES,
     RESOURCE_METADATA_PATH,
 };
-use rtopacks_store::{D1Db, StoreError};
+use rtopacks_store::D1Db;
 use serde_json::json;
 use worker::{console_error, event, Context, Env, Headers, Request, Response, ResponseBuilder};
 
 /// Browser origins allowed to call the server, comma-separated (requests without an
-/// `Origin` header, i.e. every non-browser MCP client, are always allowed).
+/// `Origin` header, i.e. every non-browser MCP client, are always allowed). Spelled here
+/// because only this worker reads it.
 const MCP_ALLOWED_ORIGINS: &str = "MCP_ALLOWED_ORIGINS";
-/// Secret: salt of the anonymous clients' hashes (as on the public api).
-const ANON_SALT: &str = "ANON_SALT";
 
 #[event(start)]
 fn start() {
@@ -91,7 +90,7 @@ impl<'a> Call<'a> {
         let url = req.url()?;
         let address = header(req, "CF-Connecting-IP").unwrap_or_else(|| "unknown".into());
         let salt = env
-            .secret(ANON_SALT)
+            .secret(catalogue_secrets::ANON_SALT)
             .map(|s| s.to_string())
             .unwrap_or_default();
         Ok(Call {
@@ -128,39 +127,15 @@ impl<'a> Call<'a> {
 
     /// SEC-02: `Some(answer)` refuses the request; amber waits here first.
     async fn gate(&self, group: &str, code: Option<&str>) -> worker::Result<Option<McpResponse>> {
-        let thresholds = thresholds(self.env);
-        let (mode, transport) = email::from_env(self.env);
-        let from = var(
-            self.env,
-            vars::EMAIL_FROM,
-            "RTOpacks <noreply@rtopacks.com.au>",
-        );
-        let to = var(self.env, vars::ADMIN_EMAIL, "admin@rtopacks.com.au");
         let engine = D1Db(self.env.d1(ENGINE_DB)?);
-        let gate = Gate {
+        let refusal = gate::WorkerGate {
+            env: self.env,
             ops: &self.ops,
             engine: &engine,
-            alerts: Alerts {
-                transport: &transport,
-                mode,
-                from: &from,
-                to: &to,
-            },
-            thresholds: &thresholds,
-        };
-        let decision = gate
-            .admit(&self.visitor, group, &self.endpoint, code, self.now)
-            .await
-            .map_err(store_err)?;
-        match decision {
-            Decision::Refuse(e) => Ok(Some(refused(&e))),
-            Decision::Admit { delay_ms } => {
-                if delay_ms > 0 {
-                    worker::Delay::from(std::time::Duration::from_millis(delay_ms)).await;
-                }
-                Ok(None)
-            }
         }
+        .admit(&self.visitor, group, &self.endpoint, code, self.now)
+        .await?;
+        Ok(refusal.as_ref().map(refused))
     }
 
     /// Write the access log row, then the answer.
@@ -341,23 +316,4 @@ fn into_response(out: McpResponse) -> worker::Result<Response> {
     } else {
         builder.fixed(out.body)
     })
-}
-
-fn store_err(e: StoreError) -> worker::Error {
-    worker::Error::RustError(e.to_string())
-}
-
-/// SEC-02 thresholds: defaults with any `SEC02_*` variable applied (a bad one is logged
-/// and the defaults kept, so a typo never opens the gate wider than the defaults).
-fn thresholds(env: &Env) -> Thresholds {
-    let set: Vec<(String, String)> = Thresholds::var_names()
-        .into_iter()
-        .filter_map(|n| env.var(&n).ok().map(|v| (n, v.to_string())))
-        .collect();
-    Thresholds::default()
-        .with_vars(set.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-        .unwrap_or_else(|e| {
-            console_error!("mcp: SEC02 settings ignored: {e}");
-            Thresholds::default()
-        })
 }
