@@ -110,6 +110,8 @@ console.log(`\nReach a host: curl -H 'Host: ${example}' ${base}/`);
 if (crons.length) console.log(`Fire a cron (add &time=<epoch ms> for a scheduledTime):\n  ${crons.join('\n  ')}`);
 console.log(`Trigger a sync: curl -X POST -H 'Authorization: Bearer ${triggerToken}' -H 'Host: tga-sync.localhost' ${base}/trigger`);
 console.log(`BACKFILL-01:    TRIGGER_TOKEN=${triggerToken} scripts/backfill`);
+console.log(`API/MCP key:    TRIGGER_TOKEN=${triggerToken} scripts/keys --local issue --kind api --owner you@example.com`);
+console.log(`  then:         curl -H 'Host: api.rtopacks.com.au' -H 'Authorization: Bearer <key>' '${base}/api/v1/search?q=hospitality'`);
 console.log(`Upstream fakes: ${size} corpus (scripts/dev --full for real scale)`);
 console.log('\nCtrl-C to stop.');
 
