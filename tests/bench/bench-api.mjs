@@ -250,8 +250,15 @@ console.log(`reference_copy_seconds ${secs(dump0).toFixed(1)} (${dumped} rows fr
 
 const workloadFile = join(dir, 'workload.json');
 writeFileSync(workloadFile, JSON.stringify({ warmup: WARMUP, ...Object.fromEntries(Object.entries(workloads).map(([k, w]) => [k, w.items])) }));
-const direct = JSON.parse(execFileSync('cargo', ['run', '--release', '-q', '-p', 'rtopacks-catalogue', '--example', 'direct', '--', dbFile, workloadFile],
-  { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 }));
+// scripts/bench-api builds the example (`cargo build --release -p rtopacks-catalogue --example
+// direct`) with the workers, before any of this: the binary it left is run, so both sides
+// come from the same sources even if the tree changes during a long run; without it,
+// `cargo run` builds it now.
+const built = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'release', 'examples', 'direct');
+const [cmd, args] = existsSync(built) && process.env.BENCH_API_DIRECT_BUILT === '1'
+  ? [built, [dbFile, workloadFile]]
+  : ['cargo', ['run', '--release', '-q', '-p', 'rtopacks-catalogue', '--example', 'direct', '--', dbFile, workloadFile]];
+const direct = JSON.parse(execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 }));
 
 // ---------------------------------------------------------------------------------------
 // 5. Miniflare's own floors, on a worker that does no work.
