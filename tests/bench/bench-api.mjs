@@ -20,7 +20,7 @@
 //   node tests/bench/bench-api.mjs [--small]
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir, loadavg } from 'node:os';
 import { Miniflare } from 'miniflare';
@@ -259,6 +259,7 @@ const [cmd, args] = existsSync(built) && process.env.BENCH_API_DIRECT_BUILT === 
   ? [built, [dbFile, workloadFile]]
   : ['cargo', ['run', '--release', '-q', '-p', 'rtopacks-catalogue', '--example', 'direct', '--', dbFile, workloadFile]];
 const direct = JSON.parse(execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 }));
+rmSync(dir, { recursive: true, force: true }); // 2.4 GB of JSON and SQLite at full size
 
 // ---------------------------------------------------------------------------------------
 // 5. Miniflare's own floors, on a worker that does no work.
