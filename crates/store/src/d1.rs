@@ -81,4 +81,25 @@ impl Db for D1Db {
         let results = self.0.batch(prepared).await.map_err(db_err)?;
         results.iter().map(changes).collect()
     }
+
+    async fn all_batch(
+        &self,
+        stmts: Vec<Statement>,
+    ) -> Result<Vec<Vec<serde_json::Value>>, StoreError> {
+        let prepared = stmts
+            .iter()
+            .map(|s| self.prepare(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        let results = self.0.batch(prepared).await.map_err(db_err)?;
+        results
+            .iter()
+            .map(|r| {
+                if let Some(err) = r.error() {
+                    return Err(StoreError::Database(err));
+                }
+                r.results::<serde_json::Value>()
+                    .map_err(|e| StoreError::Decode(e.to_string()))
+            })
+            .collect()
+    }
 }

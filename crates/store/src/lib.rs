@@ -59,6 +59,20 @@ pub trait Db {
     /// Run several writes as one transaction (D1 `batch()`): all or nothing.
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<RunMeta>, StoreError>;
 
+    /// Several reads in ONE round trip (D1 `batch()`, one consistent snapshot): each
+    /// statement's rows as column-keyed JSON objects, in order. Where a backend has no
+    /// round trips to save (native SQLite) the reads simply run in turn.
+    async fn all_batch(
+        &self,
+        stmts: Vec<Statement>,
+    ) -> Result<Vec<Vec<serde_json::Value>>, StoreError> {
+        let mut out = Vec::with_capacity(stmts.len());
+        for stmt in stmts {
+            out.push(self.all(stmt).await?);
+        }
+        Ok(out)
+    }
+
     /// The first row, if any.
     async fn first<T: serde::de::DeserializeOwned>(
         &self,

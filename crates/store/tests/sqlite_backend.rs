@@ -199,6 +199,26 @@ fn compound_selects_over_d1s_five_terms_are_refused_as_on_d1() {
 }
 
 #[test]
+fn several_reads_come_back_in_order_from_one_all_batch() {
+    let db = SqliteDb::open_in_memory().unwrap();
+    let reads = vec![
+        Statement::new("SELECT 1 AS n, 'a' AS s"),
+        Statement::new("SELECT ?1 AS n WHERE ?1 > 5").bind(3_i64),
+        Statement::new("SELECT value AS n FROM json_each('[7,8]')"),
+    ];
+    let rows = block_on(db.all_batch(reads)).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0], vec![serde_json::json!({"n": 1, "s": "a"})]);
+    assert!(rows[1].is_empty(), "a read with no rows keeps its place");
+    assert_eq!(
+        rows[2],
+        vec![serde_json::json!({"n": 7}), serde_json::json!({"n": 8})]
+    );
+    let err = block_on(db.all_batch(vec![Statement::new("SELECT * FROM no_such_table")]));
+    assert!(err.is_err());
+}
+
+#[test]
 fn dev_seeds_apply_to_the_migrated_schemas_and_are_idempotent() {
     let seeds = rtopacks_store::sqlite::migrations_root().join("../scripts/seed");
     for entry in std::fs::read_dir(&seeds).unwrap() {

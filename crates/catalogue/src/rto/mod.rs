@@ -77,6 +77,17 @@ pub(crate) async fn require_rto(db: &impl Db, code: &RtoCode) -> Result<()> {
     }
 }
 
+/// Rows of an [`Db::all_batch`] answer as `T`.
+fn decode<T: serde::de::DeserializeOwned>(rows: Vec<serde_json::Value>) -> Result<Vec<T>> {
+    rows.into_iter()
+        .map(|r| {
+            serde_json::from_value(r).map_err(|e| {
+                CatalogueError::from(rtopacks_store::StoreError::Decode(e.to_string()))
+            })
+        })
+        .collect()
+}
+
 /// An RTO's detail as `tier` may see it, with one page of its scope.
 pub async fn rto(
     db: &impl Db,
@@ -114,17 +125,24 @@ pub async fn rto(
             .bind(scope.include_implicit)
             .bind(scope.include_lapsed)
     };
-    let b = match db.first::<Base>(filtered(sql::base_sql())).await? {
-        Some(b) if b.o_code.is_some() || b.r_code.is_some() => b,
-        _ => return Err(no_such_rto(code)),
-    };
-    let rows: Vec<ScopeRow> = db
-        .all(
+    // The detail and the scope page are independent: one round trip for both.
+    let mut answers = db
+        .all_batch(vec![
+            filtered(sql::base_sql()),
             filtered(sql::scope_sql())
                 .bind(after)
                 .bind(i64::from(per_page) + 1),
-        )
-        .await?;
+        ])
+        .await?
+        .into_iter();
+    let base: Option<Base> = decode(answers.next().unwrap_or_default())?
+        .into_iter()
+        .next();
+    let b = match base {
+        Some(b) if b.o_code.is_some() || b.r_code.is_some() => b,
+        _ => return Err(no_such_rto(code)),
+    };
+    let rows: Vec<ScopeRow> = decode(answers.next().unwrap_or_default())?;
 
     let mut fresh = Fresh::default();
     fresh.tga(b.o_synced_at.as_deref());
