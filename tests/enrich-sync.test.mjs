@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPlatform } from './harness/platform.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from './fakes/index.mjs';
+import { settled } from './harness/expect.mjs';
 
 const TOKEN = 'test-trigger-token';
 let platform, fakes, corpus, ops;
@@ -28,19 +29,11 @@ before(async () => {
 });
 after(() => platform?.dispose());
 
-async function settled(syncType, previous = null) {
-  for (let i = 0; i < 4800; i++) {
-    const run = await ops.first('SELECT run_id, status FROM sync_runs WHERE sync_type = ?1 ORDER BY created_at DESC, run_id DESC LIMIT 1', syncType);
-    if (run && run.run_id !== previous && run.status !== 'running') return run;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`${syncType} did not finish`);
-}
 const n = async (sql, ...args) => (await corpus.first(sql, ...args)).n;
 
 test('the weekly sweep enriches every organisation, passing over one that fails', async () => {
   await platform.scheduled('tga-sync', { cron: '0 16 * * SAT' });
-  assert.equal((await settled('tga_sync')).status, 'complete');
+  assert.equal((await settled(ops, 'tga_sync')).status, 'complete');
   const orgs = await n('SELECT count(*) AS n FROM tga_organisations WHERE deleted_at IS NULL');
   assert.equal(await n('SELECT count(*) AS n FROM rtos WHERE enriched = 1'), 0, 'tga-sync writes base rows only');
 
@@ -49,7 +42,7 @@ test('the weekly sweep enriches every organisation, passing over one that fails'
   fakes.inject({ host: 'training.gov.au', path: `/api/organisation/${broken.code}`, kind: 'http500' });
   platform.setClock('2026-11-22T12:00:00Z');
   await platform.scheduled('enrich-sync', { cron: '0 12 * * SAT' });
-  const run = await settled('enrich_sync');
+  const run = await settled(ops, 'enrich_sync');
   fakes.clear();
   assert.equal(run.status, 'complete');
   const step = await ops.first("SELECT records_in, records_out FROM tga_sync_steps WHERE run_id = ?1 AND step = 'enrich_batch'", run.run_id);
@@ -70,11 +63,11 @@ test('the weekly sweep enriches every organisation, passing over one that fails'
 });
 
 test('the next sweep leaves fresh enrichments alone and picks up only what is due', async () => {
-  const previous = (await settled('enrich_sync')).run_id;
+  const previous = (await settled(ops, 'enrich_sync')).run_id;
   platform.setClock('2026-11-22T13:00:00Z');
   const res = await platform.fetchWorker('enrich-sync', '/trigger', { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
   assert.equal(res.status, 202);
-  const run = await settled('enrich_sync', previous);
+  const run = await settled(ops, 'enrich_sync', previous);
   const step = await ops.first("SELECT records_in, records_out FROM tga_sync_steps WHERE run_id = ?1 AND step = 'enrich_batch'", run.run_id);
   assert.deepEqual([step.records_in, step.records_out], [1, 1], 'only the one that failed last time');
   assert.equal(await n('SELECT count(*) AS n FROM rtos WHERE enriched = 0'), 0, 'coverage 100%');

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { ROOT } from './harness/workers.mjs';
 import { startPlatform } from './harness/platform.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from './fakes/index.mjs';
+import { json, envelope, settled } from './harness/expect.mjs';
 
 const TEAM = 'rtopacks-test.cloudflareaccess.com';
 const AUD = 'aud-internal-api-test';
@@ -63,28 +64,7 @@ const pub = (path, { jwt = accessJwt(), headers = {}, ...init } = {}) =>
     headers: { ...(jwt ? { 'Cf-Access-Jwt-Assertion': jwt } : {}), 'CF-Connecting-IP': '203.0.113.7', ...headers },
   });
 
-async function json(res, status) {
-  const body = await res.json();
-  assert.equal(res.status, status, JSON.stringify(body).slice(0, 400));
-  return body;
-}
-async function envelope(res, status, pattern) {
-  const body = await json(res, status);
-  assert.equal(body.errors?.length, 1, JSON.stringify(body));
-  assert.equal(typeof body.errors[0].detail, 'string');
-  assert.doesNotMatch(body.errors[0].detail, /SQLITE|sql|syntax|D1_/i);
-  if (pattern) assert.match(body.errors[0].detail, pattern);
-  return body.errors[0].detail;
-}
 
-async function settled(syncType) {
-  for (let i = 0; i < 4800; i++) {
-    const run = await ops.first('SELECT status FROM sync_runs WHERE sync_type = ?1 ORDER BY created_at DESC LIMIT 1', syncType);
-    if (run && run.status !== 'running') return run;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`${syncType} did not finish`);
-}
 
 /** A user with a live session; `rtoCode` links the user's org to an RTO. */
 async function session(name, { rtoCode = null, client = false } = {}) {
@@ -133,10 +113,10 @@ before(async () => {
   worker = await platform.mf.getWorker('rtopacks-internal-api');
 
   await platform.scheduled('tga-sync', { cron: '0 16 * * SAT' });
-  assert.equal((await settled('tga_sync')).status, 'complete');
+  assert.equal((await settled(ops, 'tga_sync')).status, 'complete');
   platform.setClock('2026-11-22T12:00:00Z');
   await platform.scheduled('enrich-sync', { cron: '0 12 * * SAT' });
-  assert.equal((await settled('enrich_sync')).status, 'complete');
+  assert.equal((await settled(ops, 'enrich_sync')).status, 'complete');
   platform.setClock(START);
 
   const one = async (sql) => Object.values(await corpus.first(sql))[0];

@@ -14,6 +14,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import { ErrorCode, ListResourcesResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { startPlatform } from './harness/platform.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from './fakes/index.mjs';
+import { settled } from './harness/expect.mjs';
 
 const TOKEN = 'test-trigger-token';
 const ORIGIN = 'https://mcp.rtopacks.com.au';
@@ -94,14 +95,6 @@ async function connect(key) {
   return client;
 }
 
-async function settled(syncType) {
-  for (let i = 0; i < 4800; i++) {
-    const run = await ops.first('SELECT status FROM sync_runs WHERE sync_type = ?1 ORDER BY created_at DESC LIMIT 1', syncType);
-    if (run && run.status !== 'running') return run;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail(`${syncType} did not finish`);
-}
 
 const leaksNothing = (text) => assert.doesNotMatch(text, /SQLITE|D1_|syntax error|no such (table|column)|panicked/i);
 const text = (result) => result.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
@@ -129,12 +122,12 @@ before(async () => {
   keys = platform.kv('MCP_API_KEYS');
 
   await platform.scheduled('tga-sync', { cron: '0 16 * * SAT' });
-  assert.equal((await settled('tga_sync')).status, 'complete');
+  assert.equal((await settled(ops, 'tga_sync')).status, 'complete');
   await platform.scheduled('cricos-sync', { cron: '0 18 1 * *' });
-  assert.equal((await settled('cricos_sync')).status, 'complete');
+  assert.equal((await settled(ops, 'cricos_sync')).status, 'complete');
   platform.setClock('2026-11-22T12:00:00Z');
   await platform.scheduled('enrich-sync', { cron: '0 12 * * SAT' });
-  assert.equal((await settled('enrich_sync')).status, 'complete');
+  assert.equal((await settled(ops, 'enrich_sync')).status, 'complete');
   platform.setClock('2026-11-23T00:00:00Z');
 
   const one = async (sql) => Object.values((await corpus.first(sql)) ?? {})[0];
