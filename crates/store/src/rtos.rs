@@ -663,8 +663,6 @@ pub async fn write_scope_page(
     Ok(page)
 }
 
-/// After the last page: remove the RTO's scope rows not refreshed since `since` (when the
-/// enrichment began), i.e. what upstream no longer lists.
 /// Scope rows `rto_code` holds now.
 pub async fn scope_count(db: &impl Db, rto_code: &str) -> Result<u64, StoreError> {
     #[derive(serde::Deserialize)]
@@ -680,6 +678,8 @@ pub async fn scope_count(db: &impl Db, rto_code: &str) -> Result<u64, StoreError
     Ok(n.map_or(0, |r| r.n.max(0) as u64))
 }
 
+/// After the last page: remove the RTO's scope rows not refreshed since `since` (when the
+/// enrichment began), i.e. what upstream no longer lists.
 pub fn remove_stale_scope(rto_code: &str, since: &str) -> Statement {
     Statement::new("DELETE FROM rto_scope WHERE rto_code = ?1 AND synced_at < ?2")
         .bind(rto_code)
