@@ -124,18 +124,13 @@ pub const COURSE_LOCATIONS: CricosTable = CricosTable {
     name_column: None,
 };
 
-#[derive(Deserialize)]
-struct N {
-    n: i64,
-}
-
 /// Rows present (not soft-deleted): SENTINEL-02's baseline and end total.
 pub async fn live_count(db: &impl Db, t: &CricosTable) -> Result<i64, StoreError> {
     let sql = format!(
         "SELECT count(*) AS n FROM {} WHERE deleted_at IS NULL",
         t.upsert.table
     );
-    Ok(db.first::<N>(Statement::new(sql)).await?.map_or(0, |r| r.n))
+    crate::count(db, Statement::new(sql)).await
 }
 
 /// Which of `codes` the table already holds live (to tell new rows from updates).

@@ -81,3 +81,12 @@ pub trait Db {
         Ok(self.all(stmt).await?.into_iter().next())
     }
 }
+
+/// The single number a `SELECT count(*) AS n …` answers (0 when it answers no row).
+pub async fn count(db: &impl Db, stmt: Statement) -> Result<i64, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct N {
+        n: i64,
+    }
+    Ok(db.first::<N>(stmt).await?.map_or(0, |r| r.n))
+}

@@ -665,17 +665,9 @@ pub async fn write_scope_page(
 
 /// Scope rows `rto_code` holds now.
 pub async fn scope_count(db: &impl Db, rto_code: &str) -> Result<u64, StoreError> {
-    #[derive(serde::Deserialize)]
-    struct N {
-        n: i64,
-    }
-    let n = db
-        .first::<N>(
-            Statement::new("SELECT count(*) AS n FROM rto_scope WHERE rto_code = ?1")
-                .bind(rto_code),
-        )
-        .await?;
-    Ok(n.map_or(0, |r| r.n.max(0) as u64))
+    let stmt =
+        Statement::new("SELECT count(*) AS n FROM rto_scope WHERE rto_code = ?1").bind(rto_code);
+    Ok(crate::count(db, stmt).await?.max(0) as u64)
 }
 
 /// After the last page: remove the RTO's scope rows not refreshed since `since` (when the

@@ -1179,21 +1179,13 @@ pub async fn live_among(
     table: CorpusTable,
     codes: &[&str],
 ) -> Result<i64, StoreError> {
-    #[derive(Deserialize)]
-    struct N {
-        n: i64,
-    }
-    let n: Option<N> = db
-        .first(
-            Statement::new(format!(
-                "SELECT count(*) AS n FROM {} WHERE deleted_at IS NULL
-                 AND code IN (SELECT value FROM json_each(?1))",
-                table.name()
-            ))
-            .bind(to_json(codes)?),
-        )
-        .await?;
-    Ok(n.map_or(0, |n| n.n))
+    let stmt = Statement::new(format!(
+        "SELECT count(*) AS n FROM {} WHERE deleted_at IS NULL
+         AND code IN (SELECT value FROM json_each(?1))",
+        table.name()
+    ))
+    .bind(to_json(codes)?);
+    crate::count(db, stmt).await
 }
 
 /// A live organisation with restrictions in force at its last sync.

@@ -165,14 +165,9 @@ pub async fn reconcile_qualification_statuses(
 
 /// Training components held (live or tombstoned).
 pub async fn component_count(db: &impl Db) -> Result<i64, StoreError> {
-    #[derive(Deserialize)]
-    struct N {
-        n: i64,
-    }
-    Ok(db
-        .first::<N>(Statement::new(
-            "SELECT count(*) AS n FROM tga_training_components",
-        ))
-        .await?
-        .map_or(0, |n| n.n))
+    crate::count(
+        db,
+        Statement::new("SELECT count(*) AS n FROM tga_training_components"),
+    )
+    .await
 }
