@@ -7,11 +7,12 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use rtopacks_store::{Db, Statement};
+use rtopacks_store::Statement;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::page::Fresh;
+use crate::reads::Answers;
 use crate::vocab::{Status, COMPONENT_STATUS_SQL};
 
 /// Hops followed in each direction. Real chains are a handful long.
@@ -114,11 +115,14 @@ fn equivalence(e: Option<bool>) -> Option<&'static str> {
     e.map(|e| if e { "E" } else { "N" })
 }
 
-/// The chain both ways from `code`.
-pub(crate) async fn load(db: &impl Db, code: &str, fresh: &mut Fresh) -> Result<Supersession> {
-    let rows: Vec<Row> = db
-        .all(Statement::new(sql()).bind(code).bind(MAX_CHAIN_DEPTH))
-        .await?;
+/// The statement that reads the chain both ways from `code` (read it back with [`read`]).
+pub(crate) fn statement(code: &str) -> Statement {
+    Statement::new(sql()).bind(code).bind(MAX_CHAIN_DEPTH)
+}
+
+/// The chain, from the answer to [`statement`].
+pub(crate) fn read(answers: &mut Answers, fresh: &mut Fresh) -> Result<Supersession> {
+    let rows: Vec<Row> = answers.rows()?;
     let mut s = Supersession {
         superseded_by: Vec::new(),
         supersedes: Vec::new(),

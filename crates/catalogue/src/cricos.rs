@@ -5,9 +5,11 @@ use rtopacks_domain::codes::NationalCode;
 use rtopacks_store::{Db, Statement};
 use serde::{Deserialize, Serialize};
 
-use crate::cursor::{self, Cursor};
+use crate::cursor;
 use crate::error::{CatalogueError, Result};
-use crate::page::{Fresh, Freshness, Page, Paged};
+use crate::lookup::ComponentRow;
+use crate::page::{Fresh, Freshness, Keyed, Page, Paged};
+use crate::reads::Answers;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CricosCourse {
@@ -64,28 +66,27 @@ struct Row {
     expired: Option<i64>,
     location_states: Option<String>,
     synced_at: String,
-    total: i64,
 }
 
 const LIVE: &str = "cc.vet_national_code = ?1 AND cc.deleted_at IS NULL";
 
-/// One page of the CRICOS courses of `code` (the total rides on every row, so one
-/// statement answers).
-pub(crate) async fn listing(
-    db: &impl Db,
-    code: &NationalCode,
-    page: &Page,
-    fresh: &mut Fresh,
-) -> Result<CricosListing> {
-    let per_page = page.size()?;
-    let fp = cursor::fingerprint(&["cricos", code.as_str()]);
-    let after = match cursor::check(page.cursor.as_deref(), fp)? {
-        Some(Cursor::Key { code, .. }) => code,
-        Some(Cursor::Search { .. }) => return Err(cursor::foreign()),
-        None => String::new(),
-    };
-    let rows: Vec<Row> = db
-        .all(
+/// The reads of one page of the CRICOS courses of a code: the count and the page, sent
+/// with whatever else the answer needs (see [`crate::reads`]).
+pub(crate) struct CricosRead {
+    keyed: Keyed,
+}
+
+impl CricosRead {
+    /// Appends the two statements to `stmts`.
+    pub fn new(code: &NationalCode, page: &Page, stmts: &mut Vec<Statement>) -> Result<Self> {
+        let keyed = Keyed::open(page, cursor::fingerprint(&["cricos", code.as_str()]))?;
+        stmts.push(
+            Statement::new(format!(
+                "SELECT count(*) AS n FROM cricos_courses cc WHERE {LIVE}"
+            ))
+            .bind(code.as_str()),
+        );
+        stmts.push(
             Statement::new(format!(
                 "SELECT cc.course_code, cc.course_name, cc.provider_code,
                    COALESCE(i.trading_name, i.institution_name, cc.institution_name) AS provider_name,
@@ -93,8 +94,7 @@ pub(crate) async fn listing(
                    cc.estimated_total_course_cost_cents, cc.course_language, cc.dual_qualification,
                    cc.work_component, cc.expired, cc.synced_at,
                    (SELECT group_concat(DISTINCT l.location_state) FROM cricos_course_locations l
-                     WHERE l.course_code = cc.course_code AND l.deleted_at IS NULL) AS location_states,
-                   (SELECT count(*) FROM cricos_courses cc WHERE {LIVE}) AS total
+                     WHERE l.course_code = cc.course_code AND l.deleted_at IS NULL) AS location_states
                  FROM cricos_courses cc
                  LEFT JOIN cricos_institutions i ON i.provider_code = cc.provider_code
                  WHERE {LIVE} AND cc.course_code > ?2
@@ -102,81 +102,52 @@ pub(crate) async fn listing(
                  LIMIT ?3"
             ))
             .bind(code.as_str())
-            .bind(after.as_str())
-            .bind(i64::from(per_page) + 1),
-        )
-        .await?;
-    let total = match rows.first() {
-        Some(r) => r.total.max(0) as u64,
-        // An empty page (the end, or nothing at all): count on its own.
-        None => count(db, code).await?,
-    };
-    let more = rows.len() > per_page as usize;
-    let flag = |v: Option<i64>| v.map(|v| v == 1);
-    let items: Vec<CricosCourse> = rows
-        .into_iter()
-        .take(per_page as usize)
-        .map(|r| {
-            fresh.cricos(Some(&r.synced_at));
-            let mut states: Vec<String> = r
-                .location_states
-                .as_deref()
-                .unwrap_or("")
-                .split(',')
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| s.trim().to_owned())
-                .collect();
-            states.sort();
-            states.dedup();
-            CricosCourse {
-                course_code: r.course_code,
-                course_name: r.course_name,
-                provider_code: r.provider_code,
-                provider_name: r.provider_name,
-                course_level: r.course_level,
-                duration_weeks: r.duration_weeks,
-                tuition_fee_cents: r.tuition_fee_cents,
-                non_tuition_fee_cents: r.non_tuition_fee_cents,
-                estimated_total_course_cost_cents: r.estimated_total_course_cost_cents,
-                course_language: r.course_language,
-                dual_qualification: flag(r.dual_qualification),
-                work_component: flag(r.work_component),
-                expired: flag(r.expired),
-                location_states: states,
-            }
-        })
-        .collect();
-    let next_cursor = more.then(|| items.last()).flatten().map(|last| {
-        Cursor::Key {
-            fingerprint: fp,
-            code: last.course_code.clone(),
-        }
-        .encode()
-    });
-    Ok(CricosListing {
-        total,
-        page: Paged {
-            items,
-            per_page,
-            next_cursor,
-        },
-    })
-}
-
-async fn count(db: &impl Db, code: &NationalCode) -> Result<u64> {
-    #[derive(Deserialize)]
-    struct N {
-        n: i64,
+            .bind(keyed.after.as_str())
+            .bind(keyed.limit()),
+        );
+        Ok(CricosRead { keyed })
     }
-    Ok(db
-        .first::<N>(
-            Statement::new(format!(
-                "SELECT count(*) AS n FROM cricos_courses cc WHERE {LIVE}"
-            ))
-            .bind(code.as_str()),
-        )
-        .await?
-        .map_or(0, |n| n.n.max(0) as u64))
+
+    /// The listing, from the answers to the statements [`CricosRead::new`] appended.
+    pub fn read(self, answers: &mut Answers, fresh: &mut Fresh) -> Result<CricosListing> {
+        let total = answers.count()?;
+        let rows: Vec<Row> = answers.rows()?;
+        let flag = |v: Option<i64>| v.map(|v| v == 1);
+        let page = self.keyed.finish(
+            rows,
+            |r| {
+                fresh.cricos(Some(&r.synced_at));
+                let mut states: Vec<String> = r
+                    .location_states
+                    .as_deref()
+                    .unwrap_or("")
+                    .split(',')
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| s.trim().to_owned())
+                    .collect();
+                states.sort();
+                states.dedup();
+                CricosCourse {
+                    course_code: r.course_code,
+                    course_name: r.course_name,
+                    provider_code: r.provider_code,
+                    provider_name: r.provider_name,
+                    course_level: r.course_level,
+                    duration_weeks: r.duration_weeks,
+                    tuition_fee_cents: r.tuition_fee_cents,
+                    non_tuition_fee_cents: r.non_tuition_fee_cents,
+                    estimated_total_course_cost_cents: r.estimated_total_course_cost_cents,
+                    course_language: r.course_language,
+                    dual_qualification: flag(r.dual_qualification),
+                    work_component: flag(r.work_component),
+                    expired: flag(r.expired),
+                    location_states: states,
+                }
+            },
+            |c| &c.course_code,
+        );
+        Ok(CricosListing { total, page })
+    }
 }
 
 /// The CRICOS courses whose VET National Code is `code`. NotFound only when the mirror
@@ -186,9 +157,12 @@ pub async fn cricos_courses(
     code: &NationalCode,
     page: &Page,
 ) -> Result<CricosCourses> {
+    let mut stmts = vec![crate::lookup::component_statement(code)];
+    let read = CricosRead::new(code, page, &mut stmts)?;
+    let mut answers = Answers::fetch(db, stmts).await?;
+    let component: Option<ComponentRow> = answers.first()?;
     let mut fresh = Fresh::default();
-    let component = crate::lookup::component_row(db, code).await?;
-    let courses = listing(db, code, page, &mut fresh).await?;
+    let courses = read.read(&mut answers, &mut fresh)?;
     if component.is_none() && courses.total == 0 {
         return Err(CatalogueError::not_found(format!(
             "There is no training component or CRICOS course with national code {code}."

@@ -6,11 +6,12 @@ use rtopacks_domain::codes::NationalCode;
 use rtopacks_store::Db;
 use serde::Serialize;
 
-use crate::chain::{self, Link, Replacement};
+use crate::chain::{Link, Replacement};
 use crate::error::Result;
-use crate::lookup::{component_type, require_component};
+use crate::lookup::{component_and_chain, component_type};
 use crate::page::{Fresh, Freshness, Page};
-use crate::scope::{self, Offering};
+use crate::reads::Answers;
+use crate::scope::{Offering, OfferingRead};
 use crate::vocab::{Kind, Status};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,13 +32,14 @@ pub struct Impact {
 /// The impact of `code`'s supersession on RTO scopes, a page of RTOs at a time. A code
 /// that is still current answers too (no replacements; the RTOs that carry it).
 pub async fn supersession_impact(db: &impl Db, code: &NationalCode, page: &Page) -> Result<Impact> {
-    let row = require_component(db, code).await?;
     let mut fresh = Fresh::default();
-    fresh.tga(Some(&row.synced_at));
-    let chain = chain::load(db, code.as_str(), &mut fresh).await?;
+    // The offering's statements depend on the chain's replacements: two round trips.
+    let (row, chain, _) = component_and_chain(db, code, Vec::new(), &mut fresh).await?;
     let replacements = chain.replacements(code.as_str());
     let codes: Vec<String> = replacements.iter().map(|r| r.code.clone()).collect();
-    let rtos = scope::offering(db, code, page, Some(&codes), &mut fresh).await?;
+    let mut stmts = Vec::with_capacity(2);
+    let offering = OfferingRead::new(code, page, Some(&codes), &mut stmts)?;
+    let rtos = offering.read(&mut Answers::fetch(db, stmts).await?, &mut fresh)?;
     let kind = Kind::of_component(component_type(&row));
     Ok(Impact {
         code: row.code,

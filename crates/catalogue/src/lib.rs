@@ -58,6 +58,7 @@ mod lookup;
 pub mod openapi;
 mod page;
 pub mod query;
+mod reads;
 mod rto;
 mod scope;
 mod search;

@@ -1,7 +1,8 @@
 //! Lookup by national code: the component, its releases, its unit grid (core and
 //! elective), its supersession chain both ways, the RTOs that have it on scope (count and
 //! a first page) and the CRICOS courses that deliver it. Every statement is a primary-key
-//! or index lookup on the code.
+//! or index lookup on the code, and they travel together in one round trip
+//! ([`crate::reads`]).
 
 use rtopacks_domain::codes::NationalCode;
 use rtopacks_domain::tga::ComponentType;
@@ -9,10 +10,11 @@ use rtopacks_store::{Db, Statement};
 use serde::{Deserialize, Serialize};
 
 use crate::chain::{self, Replacement, Supersession};
-use crate::cricos::{self, CricosListing};
+use crate::cricos::{CricosListing, CricosRead};
 use crate::error::{CatalogueError, Result};
 use crate::page::{Fresh, Freshness, Page};
-use crate::scope::{self, Offering};
+use crate::reads::Answers;
+use crate::scope::{Offering, OfferingRead};
 use crate::vocab::{aqf_rung_sql, AqfLevel, Kind, Status, COMPONENT_STATUS_SQL};
 
 /// Size of the first pages a lookup embeds (RTOs on scope, CRICOS courses).
@@ -99,36 +101,49 @@ pub(crate) struct ComponentRow {
     pub status_changed_at: Option<String>,
 }
 
-/// The component (not confidential), if the mirror holds it.
-pub(crate) async fn component_row(
-    db: &impl Db,
-    code: &NationalCode,
-) -> Result<Option<ComponentRow>> {
+/// The statement that reads the component (not confidential), if the mirror holds it.
+pub(crate) fn component_statement(code: &NationalCode) -> Statement {
     let aqf = aqf_rung_sql();
-    Ok(db
-        .first(
-            Statement::new(format!(
-                "SELECT c.code, c.component_type, c.title, {COMPONENT_STATUS_SQL} AS status,
-                   c.usage_recommendation, c.training_package_code, p.title AS package_title,
-                   {aqf} AS aqf_rung, c.latest_release_number, c.latest_release_date,
-                   c.currency_status, c.deleted_at, c.synced_at, q.changed_at AS status_changed_at
-                 FROM tga_training_components c
-                 LEFT JOIN tga_training_components p ON p.code = c.training_package_code
-                 LEFT JOIN qualification_statuses q ON q.code = c.code
-                 WHERE c.code = ?1 AND c.is_confidential = 0"
-            ))
-            .bind(code.as_str()),
-        )
-        .await?)
+    Statement::new(format!(
+        "SELECT c.code, c.component_type, c.title, {COMPONENT_STATUS_SQL} AS status,
+           c.usage_recommendation, c.training_package_code, p.title AS package_title,
+           {aqf} AS aqf_rung, c.latest_release_number, c.latest_release_date,
+           c.currency_status, c.deleted_at, c.synced_at, q.changed_at AS status_changed_at
+         FROM tga_training_components c
+         LEFT JOIN tga_training_components p ON p.code = c.training_package_code
+         LEFT JOIN qualification_statuses q ON q.code = c.code
+         WHERE c.code = ?1 AND c.is_confidential = 0"
+    ))
+    .bind(code.as_str())
 }
 
-/// [`component_row`], or NotFound in plain words.
-pub(crate) async fn require_component(db: &impl Db, code: &NationalCode) -> Result<ComponentRow> {
-    component_row(db, code).await?.ok_or_else(|| {
+/// The component from the answer to [`component_statement`], or NotFound in plain words.
+pub(crate) fn require_component(
+    answers: &mut Answers,
+    code: &NationalCode,
+) -> Result<ComponentRow> {
+    answers.first()?.ok_or_else(|| {
         CatalogueError::not_found(format!(
             "There is no training component with code {code} in the national register mirror."
         ))
     })
+}
+
+/// The component and its supersession chain, read together with `more` statements whose
+/// answers are left in the returned [`Answers`] (verify and impact start so).
+pub(crate) async fn component_and_chain(
+    db: &impl Db,
+    code: &NationalCode,
+    more: Vec<Statement>,
+    fresh: &mut Fresh,
+) -> Result<(ComponentRow, Supersession, Answers)> {
+    let mut stmts = vec![component_statement(code), chain::statement(code.as_str())];
+    stmts.extend(more);
+    let mut answers = Answers::fetch(db, stmts).await?;
+    let row = require_component(&mut answers, code)?;
+    fresh.tga(Some(&row.synced_at));
+    let chain = chain::read(&mut answers, fresh)?;
+    Ok((row, chain, answers))
 }
 
 pub(crate) fn component_type(row: &ComponentRow) -> ComponentType {
@@ -163,21 +178,36 @@ fn release_key(r: &ReleaseInfo) -> (Option<String>, Option<u64>, String) {
     )
 }
 
-/// Everything the catalogue knows about one national code.
+/// Everything the catalogue knows about one national code, in one round trip.
 pub async fn lookup(db: &impl Db, code: &NationalCode) -> Result<ComponentDetail> {
-    let row = require_component(db, code).await?;
+    let first = Page::first(LOOKUP_PAGE);
+    let mut stmts = vec![
+        component_statement(code),
+        Statement::new(
+            "SELECT release_number, release_date, currency, synced_at
+             FROM tga_component_releases WHERE code = ?1",
+        )
+        .bind(code.as_str()),
+        Statement::new(format!(
+            "SELECT g.unit_code, g.is_essential, g.release_number, g.synced_at, c.title,
+               CASE WHEN c.code IS NULL THEN NULL ELSE {COMPONENT_STATUS_SQL} END AS status
+             FROM tga_qualification_units g
+             LEFT JOIN tga_training_components c ON c.code = g.unit_code
+             WHERE g.qualification_code = ?1
+             ORDER BY g.unit_code"
+        ))
+        .bind(code.as_str()),
+        chain::statement(code.as_str()),
+    ];
+    let offering = OfferingRead::new(code, &first, None, &mut stmts)?;
+    let cricos = CricosRead::new(code, &first, &mut stmts)?;
+    let mut answers = Answers::fetch(db, stmts).await?;
+
+    let row = require_component(&mut answers, code)?;
     let mut fresh = Fresh::default();
     fresh.tga(Some(&row.synced_at));
 
-    let releases: Vec<ReleaseRow> = db
-        .all(
-            Statement::new(
-                "SELECT release_number, release_date, currency, synced_at
-                 FROM tga_component_releases WHERE code = ?1",
-            )
-            .bind(code.as_str()),
-        )
-        .await?;
+    let releases: Vec<ReleaseRow> = answers.rows()?;
     let mut releases: Vec<ReleaseInfo> = releases
         .into_iter()
         .map(|r| {
@@ -205,19 +235,7 @@ pub async fn lookup(db: &impl Db, code: &NationalCode) -> Result<ComponentDetail
         None => releases.first().cloned(),
     };
 
-    let grid: Vec<GridRow> = db
-        .all(
-            Statement::new(format!(
-                "SELECT g.unit_code, g.is_essential, g.release_number, g.synced_at, c.title,
-                   CASE WHEN c.code IS NULL THEN NULL ELSE {COMPONENT_STATUS_SQL} END AS status
-                 FROM tga_qualification_units g
-                 LEFT JOIN tga_training_components c ON c.code = g.unit_code
-                 WHERE g.qualification_code = ?1
-                 ORDER BY g.unit_code"
-            ))
-            .bind(code.as_str()),
-        )
-        .await?;
+    let grid: Vec<GridRow> = answers.rows()?;
     let unit_grid = (!grid.is_empty()).then(|| {
         let mut g = UnitGrid {
             release_number: grid.iter().find_map(|r| r.release_number.clone()),
@@ -240,10 +258,10 @@ pub async fn lookup(db: &impl Db, code: &NationalCode) -> Result<ComponentDetail
         g
     });
 
-    let supersession = chain::load(db, code.as_str(), &mut fresh).await?;
+    let supersession = chain::read(&mut answers, &mut fresh)?;
     let replacements = supersession.replacements(code.as_str());
-    let offered_by = scope::offering(db, code, &Page::first(LOOKUP_PAGE), None, &mut fresh).await?;
-    let cricos_courses = cricos::listing(db, code, &Page::first(LOOKUP_PAGE), &mut fresh).await?;
+    let offered_by = offering.read(&mut answers, &mut fresh)?;
+    let cricos_courses = cricos.read(&mut answers, &mut fresh)?;
 
     let component_type = component_type(&row);
     Ok(ComponentDetail {
@@ -275,10 +293,13 @@ pub async fn lookup(db: &impl Db, code: &NationalCode) -> Result<ComponentDetail
 /// The RTOs with `code` on current scope, a page at a time (the continuation of
 /// [`ComponentDetail::offered_by`]).
 pub async fn offered_by(db: &impl Db, code: &NationalCode, page: &Page) -> Result<OfferedBy> {
-    let row = require_component(db, code).await?;
+    let mut stmts = vec![component_statement(code)];
+    let offering = OfferingRead::new(code, page, None, &mut stmts)?;
+    let mut answers = Answers::fetch(db, stmts).await?;
+    let row = require_component(&mut answers, code)?;
     let mut fresh = Fresh::default();
     fresh.tga(Some(&row.synced_at));
-    let rtos = scope::offering(db, code, page, None, &mut fresh).await?;
+    let rtos = offering.read(&mut answers, &mut fresh)?;
     Ok(OfferedBy {
         code: row.code,
         title: row.title,

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::cursor::{self, Cursor};
 use crate::error::{CatalogueError, Result};
 
 pub const DEFAULT_PER_PAGE: u32 = 10;
@@ -47,6 +48,66 @@ pub struct Paged<T> {
     pub items: Vec<T>,
     pub per_page: u32,
     pub next_cursor: Option<String>,
+}
+
+/// A page over rows ordered by one code (RTO code, component code, course code): its
+/// size, the fingerprint its cursors carry, and the code to continue after.
+#[derive(Debug, Clone)]
+pub(crate) struct Keyed {
+    pub per_page: u32,
+    pub fingerprint: u32,
+    /// Empty for the first page (every code sorts after it).
+    pub after: String,
+}
+
+impl Keyed {
+    /// Checks the page size and that the cursor, if any, was made by this listing.
+    pub fn open(page: &Page, fingerprint: u32) -> Result<Self> {
+        let per_page = page.size()?;
+        let after = match cursor::check(page.cursor.as_deref(), fingerprint)? {
+            Some(Cursor::Key { code, .. }) => code,
+            Some(Cursor::Search { .. }) => return Err(cursor::foreign()),
+            None => String::new(),
+        };
+        Ok(Keyed {
+            per_page,
+            fingerprint,
+            after,
+        })
+    }
+
+    /// The LIMIT to bind: one row more than the page tells whether another follows.
+    pub fn limit(&self) -> i64 {
+        i64::from(self.per_page) + 1
+    }
+
+    /// The page of `rows` (read with [`Keyed::limit`]), each mapped, with the cursor
+    /// after the last one when more follow.
+    pub fn finish<R, T>(
+        &self,
+        rows: Vec<R>,
+        map: impl FnMut(R) -> T,
+        key: impl Fn(&T) -> &str,
+    ) -> Paged<T> {
+        let more = rows.len() > self.per_page as usize;
+        let items: Vec<T> = rows
+            .into_iter()
+            .take(self.per_page as usize)
+            .map(map)
+            .collect();
+        let next_cursor = more.then(|| items.last()).flatten().map(|last| {
+            Cursor::Key {
+                fingerprint: self.fingerprint,
+                code: key(last).to_owned(),
+            }
+            .encode()
+        });
+        Paged {
+            items,
+            per_page: self.per_page,
+            next_cursor,
+        }
+    }
 }
 
 /// The source registers an answer draws on.

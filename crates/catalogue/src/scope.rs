@@ -2,12 +2,13 @@
 //! paged by RTO code over the `rto_scope_component (component_code, rto_code)` index.
 
 use rtopacks_domain::codes::NationalCode;
-use rtopacks_store::{Db, Statement};
+use rtopacks_store::Statement;
 use serde::{Deserialize, Serialize};
 
-use crate::cursor::{self, Cursor};
+use crate::cursor;
 use crate::error::{json_array, Result};
-use crate::page::{Fresh, Page, Paged};
+use crate::page::{Fresh, Keyed, Page, Paged};
+use crate::reads::Answers;
 use crate::rto::Extent;
 use crate::vocab::{State, Status, ORGANISATION_STATUS_SQL};
 
@@ -54,45 +55,39 @@ struct Row {
     has_replacement: Option<i64>,
 }
 
-#[derive(Deserialize)]
-struct Count {
-    n: i64,
-}
-
 const ON_SCOPE: &str = "s.component_code = ?1 AND s.is_current = 1 AND s.is_refused = 0";
 
-/// RTOs with `code` on current scope. `replacements` (codes), when given, adds whether
-/// each RTO also carries one of them.
-pub(crate) async fn offering(
-    db: &impl Db,
-    code: &NationalCode,
-    page: &Page,
-    replacements: Option<&[String]>,
-    fresh: &mut Fresh,
-) -> Result<Offering> {
-    let per_page = page.size()?;
-    let replacements_json = replacements.map(json_array);
-    let fp = cursor::fingerprint(&[
-        "offering",
-        code.as_str(),
-        replacements_json.as_deref().unwrap_or("-"),
-    ]);
-    let after = match cursor::check(page.cursor.as_deref(), fp)? {
-        Some(Cursor::Key { code, .. }) => code,
-        Some(Cursor::Search { .. }) => return Err(cursor::foreign()),
-        None => String::new(),
-    };
-    let total = db
-        .first::<Count>(
+/// The reads of one page of the RTOs with a code on current scope: the count and the
+/// page, sent with whatever else the answer needs (see [`crate::reads`]).
+pub(crate) struct OfferingRead {
+    keyed: Keyed,
+}
+
+impl OfferingRead {
+    /// Appends the two statements to `stmts`. `replacements` (codes), when given, adds
+    /// whether each RTO also carries one of them.
+    pub fn new(
+        code: &NationalCode,
+        page: &Page,
+        replacements: Option<&[String]>,
+        stmts: &mut Vec<Statement>,
+    ) -> Result<Self> {
+        let replacements_json = replacements.map(json_array);
+        let keyed = Keyed::open(
+            page,
+            cursor::fingerprint(&[
+                "offering",
+                code.as_str(),
+                replacements_json.as_deref().unwrap_or("-"),
+            ]),
+        )?;
+        stmts.push(
             Statement::new(format!(
                 "SELECT count(*) AS n FROM rto_scope s WHERE {ON_SCOPE}"
             ))
             .bind(code.as_str()),
-        )
-        .await?
-        .map_or(0, |c| c.n.max(0) as u64);
-    let rows: Vec<Row> = db
-        .all(
+        );
+        stmts.push(
             Statement::new(format!(
                 "SELECT s.rto_code, s.extent_code, s.is_implicit, s.start_date, s.end_date,
                    s.synced_at, o.legal_name, o.trading_name, o.state_code,
@@ -108,45 +103,37 @@ pub(crate) async fn offering(
                  LIMIT ?3"
             ))
             .bind(code.as_str())
-            .bind(after)
-            .bind(i64::from(per_page) + 1)
+            .bind(keyed.after.as_str())
+            .bind(keyed.limit())
             .bind(replacements_json),
-        )
-        .await?;
-    let more = rows.len() > per_page as usize;
-    let items: Vec<OfferingRto> = rows
-        .into_iter()
-        .take(per_page as usize)
-        .map(|r| {
-            fresh.tga(Some(&r.synced_at));
-            fresh.tga(r.o_synced_at.as_deref());
-            OfferingRto {
-                rto_code: r.rto_code,
-                name: r.trading_name.or_else(|| r.legal_name.clone()),
-                legal_name: r.legal_name,
-                status: r.status,
-                state: r.state_code.as_deref().and_then(State::from_stored),
-                extent: Extent::of(r.extent_code),
-                is_implicit: r.is_implicit == 1,
-                start_date: r.start_date,
-                end_date: r.end_date,
-                has_replacement: r.has_replacement.map(|h| h == 1),
-            }
-        })
-        .collect();
-    let next_cursor = more.then(|| items.last()).flatten().map(|last| {
-        Cursor::Key {
-            fingerprint: fp,
-            code: last.rto_code.clone(),
-        }
-        .encode()
-    });
-    Ok(Offering {
-        total,
-        page: Paged {
-            items,
-            per_page,
-            next_cursor,
-        },
-    })
+        );
+        Ok(OfferingRead { keyed })
+    }
+
+    /// The offering, from the answers to the statements [`OfferingRead::new`] appended.
+    pub fn read(self, answers: &mut Answers, fresh: &mut Fresh) -> Result<Offering> {
+        let total = answers.count()?;
+        let rows: Vec<Row> = answers.rows()?;
+        let page = self.keyed.finish(
+            rows,
+            |r| {
+                fresh.tga(Some(&r.synced_at));
+                fresh.tga(r.o_synced_at.as_deref());
+                OfferingRto {
+                    rto_code: r.rto_code,
+                    name: r.trading_name.or_else(|| r.legal_name.clone()),
+                    legal_name: r.legal_name,
+                    status: r.status,
+                    state: r.state_code.as_deref().and_then(State::from_stored),
+                    extent: Extent::of(r.extent_code),
+                    is_implicit: r.is_implicit == 1,
+                    start_date: r.start_date,
+                    end_date: r.end_date,
+                    has_replacement: r.has_replacement.map(|h| h == 1),
+                }
+            },
+            |o| &o.rto_code,
+        );
+        Ok(Offering { total, page })
+    }
 }

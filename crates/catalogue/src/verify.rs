@@ -5,9 +5,9 @@ use rtopacks_domain::codes::{NationalCode, RtoCode};
 use rtopacks_store::{Db, Statement};
 use serde::{Deserialize, Serialize};
 
-use crate::chain::{self, Link, Replacement};
+use crate::chain::{Link, Replacement};
 use crate::error::{json_array, Result};
-use crate::lookup::{component_type, require_component};
+use crate::lookup::{component_and_chain, component_type};
 use crate::page::{Fresh, Freshness};
 use crate::rto::{no_such_rto, Extent};
 use crate::vocab::{Kind, Status, ORGANISATION_STATUS_SQL};
@@ -71,16 +71,23 @@ pub async fn verify(
     code: &NationalCode,
     rto: Option<&RtoCode>,
 ) -> Result<Verification> {
-    let row = require_component(db, code).await?;
     let mut fresh = Fresh::default();
-    fresh.tga(Some(&row.synced_at));
-    let chain = chain::load(db, code.as_str(), &mut fresh).await?;
+    let (row, chain, mut answers) = component_and_chain(
+        db,
+        code,
+        rto.map(rto_statement).into_iter().collect(),
+        &mut fresh,
+    )
+    .await?;
     let replacements = chain.replacements(code.as_str());
     let superseded_by: Vec<Link> = chain.direct().cloned().collect();
 
     let scope = match rto {
         None => None,
-        Some(rto) => Some(scope_check(db, rto, code, &replacements, &mut fresh).await?),
+        Some(rto) => {
+            let found = answers.first::<RtoRow>()?;
+            Some(scope_check(db, rto, found, code, &replacements, &mut fresh).await?)
+        }
     };
     let is_current = row.status == Status::Current;
     let summary = summary(
@@ -105,27 +112,30 @@ pub async fn verify(
     })
 }
 
+/// The RTO's name and status, read with the component (see [`scope_check`]).
+fn rto_statement(rto: &RtoCode) -> Statement {
+    Statement::new(format!(
+        "SELECT COALESCE(o.trading_name, o.legal_name, r.trading_name, r.legal_name) AS name,
+           CASE WHEN o.code IS NULL THEN NULL ELSE {ORGANISATION_STATUS_SQL} END AS status,
+           COALESCE(o.synced_at, r.synced_at) AS synced_at,
+           (o.code IS NOT NULL OR r.rto_code IS NOT NULL) AS found
+         FROM (SELECT ?1 AS code) k
+         LEFT JOIN tga_organisations o ON o.code = k.code
+         LEFT JOIN rtos r ON r.rto_code = k.code"
+    ))
+    .bind(rto.as_str())
+}
+
+/// Where `code` and its replacements stand on `rto`'s scope (a second round trip: the
+/// replacements come from the chain).
 async fn scope_check(
     db: &impl Db,
     rto: &RtoCode,
+    r: Option<RtoRow>,
     code: &NationalCode,
     replacements: &[Replacement],
     fresh: &mut Fresh,
 ) -> Result<ScopeCheck> {
-    let r: Option<RtoRow> = db
-        .first(
-            Statement::new(format!(
-                "SELECT COALESCE(o.trading_name, o.legal_name, r.trading_name, r.legal_name) AS name,
-                   CASE WHEN o.code IS NULL THEN NULL ELSE {ORGANISATION_STATUS_SQL} END AS status,
-                   COALESCE(o.synced_at, r.synced_at) AS synced_at,
-                   (o.code IS NOT NULL OR r.rto_code IS NOT NULL) AS found
-                 FROM (SELECT ?1 AS code) k
-                 LEFT JOIN tga_organisations o ON o.code = k.code
-                 LEFT JOIN rtos r ON r.rto_code = k.code"
-            ))
-            .bind(rto.as_str()),
-        )
-        .await?;
     let Some(r) = r.filter(|r| r.found == 1) else {
         return Err(no_such_rto(rto));
     };

@@ -4,7 +4,7 @@
 //! Two statements whatever the RTO's size: one reads the base rows (`tga_organisations`
 //! from the register walk, `rtos` from enrichment), every small child set as a JSON array,
 //! the scope count and the CRICOS institution; one reads a page of scope by the primary
-//! key `(rto_code, component_code)`.
+//! key `(rto_code, component_code)`. Both travel in one round trip ([`crate::reads`]).
 
 mod model;
 mod sql;
@@ -15,9 +15,10 @@ use rtopacks_store::{Db, Statement};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::cursor::{self, Cursor};
+use crate::cursor;
 use crate::error::{CatalogueError, Result};
-use crate::page::{Fresh, Page};
+use crate::page::{Fresh, Keyed, Page};
+use crate::reads::Answers;
 use crate::tier::{withheld_note, ContactKind, Tier};
 use crate::vocab::{Kind, State, Status};
 
@@ -77,17 +78,6 @@ pub(crate) async fn require_rto(db: &impl Db, code: &RtoCode) -> Result<()> {
     }
 }
 
-/// Rows of an [`Db::all_batch`] answer as `T`.
-fn decode<T: serde::de::DeserializeOwned>(rows: Vec<serde_json::Value>) -> Result<Vec<T>> {
-    rows.into_iter()
-        .map(|r| {
-            serde_json::from_value(r).map_err(|e| {
-                CatalogueError::from(rtopacks_store::StoreError::Decode(e.to_string()))
-            })
-        })
-        .collect()
-}
-
 /// An RTO's detail as `tier` may see it, with one page of its scope.
 pub async fn rto(
     db: &impl Db,
@@ -95,7 +85,6 @@ pub async fn rto(
     tier: Tier,
     scope: &ScopeParams,
 ) -> Result<RtoDetail> {
-    let per_page = scope.page.size()?;
     let scope_type = match scope.kind {
         Some(Kind::Rto) => {
             return Err(CatalogueError::bad(
@@ -105,18 +94,16 @@ pub async fn rto(
         Some(k) => k.component_type().map(ComponentType::as_str),
         None => None,
     };
-    let fp = cursor::fingerprint(&[
-        "scope",
-        code.as_str(),
-        scope_type.unwrap_or(""),
-        if scope.include_implicit { "i" } else { "" },
-        if scope.include_lapsed { "l" } else { "" },
-    ]);
-    let after = match cursor::check(scope.page.cursor.as_deref(), fp)? {
-        Some(Cursor::Key { code, .. }) => code,
-        Some(Cursor::Search { .. }) => return Err(cursor::foreign()),
-        None => String::new(),
-    };
+    let keyed = Keyed::open(
+        &scope.page,
+        cursor::fingerprint(&[
+            "scope",
+            code.as_str(),
+            scope_type.unwrap_or(""),
+            if scope.include_implicit { "i" } else { "" },
+            if scope.include_lapsed { "l" } else { "" },
+        ]),
+    )?;
     // ?1 to ?4: the scope filters, shared by the count (in the base statement) and the page.
     let filtered = |sql: String| {
         Statement::new(sql)
@@ -126,29 +113,27 @@ pub async fn rto(
             .bind(scope.include_lapsed)
     };
     // The detail and the scope page are independent: one round trip for both.
-    let mut answers = db
-        .all_batch(vec![
+    let mut answers = Answers::fetch(
+        db,
+        vec![
             filtered(sql::base_sql()),
             filtered(sql::scope_sql())
-                .bind(after)
-                .bind(i64::from(per_page) + 1),
-        ])
-        .await?
-        .into_iter();
-    let base: Option<Base> = decode(answers.next().unwrap_or_default())?
-        .into_iter()
-        .next();
-    let b = match base {
+                .bind(keyed.after.as_str())
+                .bind(keyed.limit()),
+        ],
+    )
+    .await?;
+    let b = match answers.first::<Base>()? {
         Some(b) if b.o_code.is_some() || b.r_code.is_some() => b,
         _ => return Err(no_such_rto(code)),
     };
-    let rows: Vec<ScopeRow> = decode(answers.next().unwrap_or_default())?;
+    let rows: Vec<ScopeRow> = answers.rows()?;
 
     let mut fresh = Fresh::default();
     fresh.tga(b.o_synced_at.as_deref());
     fresh.tga(b.r_synced_at.as_deref());
     fresh.tga(b.children_synced_at.as_deref());
-    let scope = scope_listing(rows, per_page, fp, b.scope_total, &mut fresh);
+    let scope = scope_listing(rows, &keyed, b.scope_total, &mut fresh);
     let (contacts, withheld) = visible_contacts(tier, json_list(&b.contacts)?);
     let registrations = registrations(&b)?;
     let addresses = addresses(json_list(&b.addresses)?);
@@ -230,16 +215,13 @@ fn pick(enriched: bool, enrichment: Option<String>, walk: Option<String>) -> Opt
 
 fn scope_listing(
     rows: Vec<ScopeRow>,
-    per_page: u32,
-    fingerprint: u32,
+    keyed: &Keyed,
     total: i64,
     fresh: &mut Fresh,
 ) -> ScopeListing {
-    let more = rows.len() > per_page as usize;
-    let items: Vec<ScopeItem> = rows
-        .into_iter()
-        .take(per_page as usize)
-        .map(|r| {
+    let page = keyed.finish(
+        rows,
+        |r| {
             fresh.tga(Some(&r.synced_at));
             ScopeItem {
                 code: r.component_code,
@@ -253,20 +235,14 @@ fn scope_listing(
                 start_date: r.start_date,
                 end_date: r.end_date,
             }
-        })
-        .collect();
-    let next_cursor = more.then(|| items.last()).flatten().map(|last| {
-        Cursor::Key {
-            fingerprint,
-            code: last.code.clone(),
-        }
-        .encode()
-    });
+        },
+        |i| &i.code,
+    );
     ScopeListing {
         total: total.max(0) as u64,
-        items,
-        per_page,
-        next_cursor,
+        items: page.items,
+        per_page: page.per_page,
+        next_cursor: page.next_cursor,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Every statement the catalogue runs, checked with EXPLAIN QUERY PLAN: the hot lookups
 //! reach rows through keys and indexes, never by scanning a corpus table.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use rtopacks_catalogue::*;
 use rtopacks_store::sqlite::SqliteDb;
@@ -11,24 +11,54 @@ use serde::Deserialize;
 
 use crate::fixture::{self, run};
 
-/// A `Db` that records every statement it forwards.
+/// A `Db` that records every statement it forwards, and the round trips they took (on
+/// D1 each call is one; a batch carries several statements in one).
 struct Recorder<'a> {
     db: &'a SqliteDb,
     log: RefCell<Vec<Statement>>,
+    trips: Cell<usize>,
+}
+
+impl Recorder<'_> {
+    fn record(&self, stmts: &[Statement]) {
+        self.log.borrow_mut().extend(stmts.iter().cloned());
+        self.trips.set(self.trips.get() + 1);
+    }
 }
 
 impl Db for Recorder<'_> {
     async fn all<T: DeserializeOwned>(&self, stmt: Statement) -> Result<Vec<T>, StoreError> {
-        self.log.borrow_mut().push(stmt.clone());
+        self.record(std::slice::from_ref(&stmt));
         self.db.all(stmt).await
     }
     async fn run(&self, stmt: Statement) -> Result<RunMeta, StoreError> {
-        self.log.borrow_mut().push(stmt.clone());
+        self.record(std::slice::from_ref(&stmt));
         self.db.run(stmt).await
     }
     async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<RunMeta>, StoreError> {
-        self.log.borrow_mut().extend(stmts.iter().cloned());
+        self.record(&stmts);
         self.db.batch(stmts).await
+    }
+    async fn all_batch(
+        &self,
+        stmts: Vec<Statement>,
+    ) -> Result<Vec<Vec<serde_json::Value>>, StoreError> {
+        self.record(&stmts);
+        self.db.all_batch(stmts).await
+    }
+}
+
+/// How much an answer cost.
+#[derive(Debug, PartialEq, Eq)]
+struct Cost {
+    statements: usize,
+    round_trips: usize,
+}
+
+fn cost(statements: usize, round_trips: usize) -> Cost {
+    Cost {
+        statements,
+        round_trips,
     }
 }
 
@@ -59,11 +89,12 @@ fn scans_a_table(detail: &str) -> bool {
     }
 }
 
-/// Run `f` through a recorder; check every statement's plan; return the statement count.
-fn checked<T>(db: &SqliteDb, f: impl FnOnce(&Recorder<'_>) -> T) -> usize {
+/// Run `f` through a recorder; check every statement's plan; return what it cost.
+fn checked<T>(db: &SqliteDb, f: impl FnOnce(&Recorder<'_>) -> T) -> Cost {
     let rec = Recorder {
         db,
         log: RefCell::new(Vec::new()),
+        trips: Cell::new(0),
     };
     f(&rec);
     let log = rec.log.borrow();
@@ -76,7 +107,7 @@ fn checked<T>(db: &SqliteDb, f: impl FnOnce(&Recorder<'_>) -> T) -> usize {
             stmt.sql
         );
     }
-    log.len()
+    cost(log.len(), rec.trips.get())
 }
 
 #[test]
@@ -87,49 +118,67 @@ fn every_statement_reaches_rows_through_keys_and_indexes() {
     let rto_code = RtoCode::parse("45329").unwrap();
     let page = Page::default();
 
-    let n = checked(&db, |d| run(lookup(d, &bsb50420)).unwrap());
     assert_eq!(
-        n, 7,
-        "lookup: component, releases, grid, chain, scope count and page, CRICOS"
+        checked(&db, |d| run(lookup(d, &bsb50420)).unwrap()),
+        cost(8, 1),
+        "lookup: component, releases, grid, chain, scope count and page, CRICOS count and \
+         page, all in one round trip"
     );
-    let n = checked(&db, |d| {
-        run(rto(d, &rto_code, Tier::L4, &ScopeParams::default())).unwrap()
-    });
     assert_eq!(
-        n, 2,
-        "RTO detail: one statement for the detail, one for the scope page"
+        checked(&db, |d| {
+            run(rto(d, &rto_code, Tier::L4, &ScopeParams::default())).unwrap()
+        }),
+        cost(2, 1),
+        "RTO detail: the detail and the scope page in one round trip"
     );
-    let n = checked(&db, |d| {
-        let p = SearchParams {
-            q: "diploma leader".into(),
-            on_scope_of: Some(rto_code.clone()),
-            ..Default::default()
-        };
-        run(search(d, &p)).unwrap()
-    });
     assert_eq!(
-        n, 2,
+        checked(&db, |d| {
+            let p = SearchParams {
+                q: "diploma leader".into(),
+                on_scope_of: Some(rto_code.clone()),
+                ..Default::default()
+            };
+            run(search(d, &p)).unwrap()
+        }),
+        cost(2, 2),
         "search: the RTO filter's existence check, then one statement"
     );
-    let n = checked(&db, |d| {
-        let p = SearchParams {
-            q: "harbourside".into(),
-            state: Some(State::Nsw),
-            ..Default::default()
-        };
-        run(search(d, &p)).unwrap()
-    });
-    assert_eq!(n, 1);
-    checked(&db, |d| run(verify(d, &tae40116, Some(&rto_code))).unwrap());
-    checked(&db, |d| {
-        run(supersession_impact(d, &tae40116, &page)).unwrap()
-    });
-    checked(&db, |d| run(offered_by(d, &bsb50420, &page)).unwrap());
-    checked(&db, |d| run(cricos_courses(d, &bsb50420, &page)).unwrap());
-    let n = checked(&db, |d| {
-        run(ladder(d, &NationalCode::parse("BSB").unwrap(), true)).unwrap()
-    });
-    assert_eq!(n, 1);
+    assert_eq!(
+        checked(&db, |d| {
+            let p = SearchParams {
+                q: "harbourside".into(),
+                state: Some(State::Nsw),
+                ..Default::default()
+            };
+            run(search(d, &p)).unwrap()
+        }),
+        cost(1, 1)
+    );
+    // The scope check and the offering need the chain's replacements first.
+    assert_eq!(
+        checked(&db, |d| run(verify(d, &tae40116, Some(&rto_code))).unwrap()).round_trips,
+        2
+    );
+    assert_eq!(
+        checked(&db, |d| {
+            run(supersession_impact(d, &tae40116, &page)).unwrap()
+        }),
+        cost(4, 2)
+    );
+    assert_eq!(
+        checked(&db, |d| run(offered_by(d, &bsb50420, &page)).unwrap()),
+        cost(3, 1)
+    );
+    assert_eq!(
+        checked(&db, |d| run(cricos_courses(d, &bsb50420, &page)).unwrap()),
+        cost(3, 1)
+    );
+    assert_eq!(
+        checked(&db, |d| {
+            run(ladder(d, &NationalCode::parse("BSB").unwrap(), true)).unwrap()
+        }),
+        cost(1, 1)
+    );
 }
 
 #[test]
