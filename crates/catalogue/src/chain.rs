@@ -19,7 +19,7 @@ use crate::vocab::{Status, COMPONENT_STATUS_SQL};
 pub const MAX_CHAIN_DEPTH: i64 = 12;
 
 /// One mapping in a chain.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     /// The older component.
     pub from: String,
@@ -30,7 +30,7 @@ pub struct Link {
     pub status: Option<Status>,
     /// Upstream's IsEquivalent: `E` (true) or `N` (false); absent when not published.
     pub is_equivalent: Option<bool>,
-    pub equivalence: Option<&'static str>,
+    pub equivalence: Option<Equivalence>,
     pub notes: Option<String>,
     pub mapping_date: Option<String>,
     /// Hops from the component asked about (1 = a direct mapping).
@@ -38,7 +38,7 @@ pub struct Link {
 }
 
 /// A component's place in its supersession chain.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Supersession {
     /// What replaced it, then what replaced those, nearest first.
     pub superseded_by: Vec<Link>,
@@ -49,7 +49,7 @@ pub struct Supersession {
 }
 
 /// A component reachable forward whose status is current: what to use instead.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Replacement {
     pub code: String,
     pub title: Option<String>,
@@ -57,7 +57,7 @@ pub struct Replacement {
     /// Every hop from the asked-about component is equivalent (true), one is not (false),
     /// or some hop does not say (absent).
     pub is_equivalent: Option<bool>,
-    pub equivalence: Option<&'static str>,
+    pub equivalence: Option<Equivalence>,
     pub hops: i64,
 }
 
@@ -111,8 +111,17 @@ fn sql() -> String {
     )
 }
 
-fn equivalence(e: Option<bool>) -> Option<&'static str> {
-    e.map(|e| if e { "E" } else { "N" })
+/// Upstream's equivalence mark, spelled as training.gov.au prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Equivalence {
+    /// Equivalent: the replacement gives the same outcome.
+    E,
+    /// Not equivalent.
+    N,
+}
+
+fn equivalence(e: Option<bool>) -> Option<Equivalence> {
+    e.map(|e| if e { Equivalence::E } else { Equivalence::N })
 }
 
 /// The statement that reads the chain both ways from `code` (read it back with [`read`]).
@@ -237,6 +246,6 @@ mod tests {
             .map(|r| (r.code.as_str(), r.is_equivalent, r.hops))
             .collect();
         assert_eq!(got, vec![("C", Some(false), 2), ("D", Some(true), 2)]);
-        assert_eq!(r[1].equivalence, Some("E"));
+        assert_eq!(r[1].equivalence, Some(Equivalence::E));
     }
 }

@@ -11,7 +11,7 @@ use crate::lookup::ComponentRow;
 use crate::page::{Fresh, Freshness, Keyed, Page, Paged};
 use crate::reads::Answers;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CricosCourse {
     pub course_code: String,
     pub course_name: Option<String>,
@@ -32,7 +32,7 @@ pub struct CricosCourse {
 }
 
 /// The count and one page of a code's CRICOS courses.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CricosListing {
     pub total: u64,
     #[serde(flatten)]
@@ -40,7 +40,7 @@ pub struct CricosListing {
 }
 
 /// The answer of [`cricos_courses`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CricosCourses {
     pub code: String,
     /// The component's title, when the mirror holds it.

@@ -4,7 +4,7 @@
 
 use rtopacks_domain::codes::NationalCode;
 use rtopacks_store::Db;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::chain::{Link, Replacement};
 use crate::error::Result;
@@ -14,7 +14,7 @@ use crate::reads::Answers;
 use crate::scope::{Offering, OfferingRead};
 use crate::vocab::{Kind, Status};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Impact {
     pub code: String,
     pub title: String,

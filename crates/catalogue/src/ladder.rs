@@ -10,7 +10,7 @@ use crate::error::{CatalogueError, Result};
 use crate::page::{Fresh, Freshness};
 use crate::vocab::{aqf_rung_sql, AqfLevel, Status, COMPONENT_STATUS_SQL};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ladder {
     pub training_package: String,
     pub title: Option<String>,
@@ -21,7 +21,7 @@ pub struct Ladder {
     pub freshness: Freshness,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rung {
     pub level: AqfLevel,
     /// The AQF framework number (Certificate I = 1 … Graduate Diploma = 8).
@@ -29,7 +29,7 @@ pub struct Rung {
     pub qualifications: Vec<LadderEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LadderEntry {
     pub code: String,
     pub title: String,

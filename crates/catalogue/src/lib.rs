@@ -66,7 +66,7 @@ mod tier;
 mod verify;
 mod vocab;
 
-pub use chain::{Link, Replacement, Supersession, MAX_CHAIN_DEPTH};
+pub use chain::{Equivalence, Link, Replacement, Supersession, MAX_CHAIN_DEPTH};
 pub use cricos::{cricos_courses, CricosCourse, CricosCourses, CricosListing};
 pub use cursor::{parse_cursor, Cursor};
 pub use error::CatalogueError;

@@ -20,7 +20,7 @@ use crate::vocab::{aqf_rung_sql, AqfLevel, Kind, Status, COMPONENT_STATUS_SQL};
 /// Size of the first pages a lookup embeds (RTOs on scope, CRICOS courses).
 pub const LOOKUP_PAGE: u32 = 10;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComponentDetail {
     pub code: String,
     /// Absent for component types search does not list (e.g. unit contextualisations).
@@ -53,20 +53,20 @@ pub struct ComponentDetail {
     pub freshness: Freshness,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackageRef {
     pub code: String,
     pub title: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReleaseInfo {
     pub release_number: String,
     pub release_date: Option<String>,
     pub currency: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitGrid {
     /// The release of the component the grid came from.
     pub release_number: Option<String>,
@@ -74,7 +74,7 @@ pub struct UnitGrid {
     pub elective: Vec<GridUnit>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GridUnit {
     pub code: String,
     /// Absent when the unit is not in the mirror.
@@ -308,7 +308,7 @@ pub async fn offered_by(db: &impl Db, code: &NationalCode, page: &Page) -> Resul
     })
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfferedBy {
     pub code: String,
     pub title: String,

@@ -1,6 +1,6 @@
 //! What every listing and every answer shares: page requests, paged lists, freshness.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cursor::{self, Cursor};
 use crate::error::{CatalogueError, Result};
@@ -43,7 +43,7 @@ impl Page {
 }
 
 /// One page of a list. `next_cursor` is absent on the last page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub per_page: u32,
@@ -111,7 +111,7 @@ impl Keyed {
 }
 
 /// The source registers an answer draws on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Source {
     #[serde(rename = "training.gov.au")]
     Tga,
@@ -120,7 +120,7 @@ pub enum Source {
 }
 
 /// How fresh an answer is: when the rows it used were last synced from upstream.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Freshness {
     /// The oldest sync time among the rows used (ISO 8601, `…Z`): everything in the answer
     /// was read from its register at or after this instant. Absent when no row was used.
@@ -129,7 +129,7 @@ pub struct Freshness {
     pub sources: Vec<SourceFreshness>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceFreshness {
     pub source: Source,
     pub synced_at: String,

@@ -13,7 +13,7 @@ use crate::rto::Extent;
 use crate::vocab::{State, Status, ORGANISATION_STATUS_SQL};
 
 /// An RTO that has a component on its current scope.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OfferingRto {
     pub rto_code: String,
     /// Trading name, else legal name.
@@ -32,7 +32,7 @@ pub struct OfferingRto {
 }
 
 /// The count and one page of the RTOs carrying a code.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Offering {
     pub total: u64,
     #[serde(flatten)]

@@ -49,7 +49,7 @@ pub struct SearchParams {
 }
 
 /// One result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     pub kind: Kind,
     pub code: String,
@@ -66,7 +66,7 @@ pub struct Hit {
     pub synced_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub results: Vec<Hit>,
     pub per_page: u32,

@@ -3,13 +3,13 @@
 //! one implementation. The tier itself is the domain's (`rtopacks_domain::keys::Tier`), the
 //! same value SEC-02 and session resolution produce.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The caller's tier, as `rtopacks_domain::keys` resolves it from a session or a key.
 pub use rtopacks_domain::keys::Tier;
 
 /// Whether a contact names a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactKind {
     Organisation,

@@ -12,7 +12,7 @@ use crate::page::{Fresh, Freshness};
 use crate::rto::{no_such_rto, Extent};
 use crate::vocab::{Kind, Status, ORGANISATION_STATUS_SQL};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verification {
     pub code: String,
     pub title: String,
@@ -30,7 +30,7 @@ pub struct Verification {
     pub freshness: Freshness,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScopeCheck {
     pub rto_code: String,
     pub rto_name: Option<String>,

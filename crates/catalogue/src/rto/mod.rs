@@ -196,7 +196,10 @@ pub async fn rto(
         web_addresses,
         contacts,
         contacts_withheld: withheld,
-        contacts_note: (withheld > 0).then(|| withheld_note(tier)).flatten(),
+        contacts_note: (withheld > 0)
+            .then(|| withheld_note(tier))
+            .flatten()
+            .map(str::to_owned),
         enriched,
         scope,
         cricos_provider,

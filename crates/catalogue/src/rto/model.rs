@@ -7,7 +7,7 @@ use crate::page::Freshness;
 use crate::tier::{ContactKind, Tier};
 use crate::vocab::{State, Status};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RtoDetail {
     pub code: String,
     pub legal_name: Option<String>,
@@ -30,7 +30,7 @@ pub struct RtoDetail {
     /// What the caller's tier may see (the rule is in the crate docs, `# Tiers`).
     pub contacts: Vec<Contact>,
     pub contacts_withheld: u32,
-    pub contacts_note: Option<&'static str>,
+    pub contacts_note: Option<String>,
     /// False until the RTO's full detail has been fetched from the register: names,
     /// status and registration then come from the register walk alone.
     pub enriched: bool,
@@ -67,7 +67,7 @@ pub struct Registration {
     pub registration_manager_code: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Address {
     /// `head_office`, `postal` or `delivery_location`.
     pub address_type: String,
@@ -94,7 +94,7 @@ pub struct WebAddress {
 /// A contact as the tier may see it (withheld ones are counted, never sent).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Contact {
-    #[serde(skip_deserializing)]
+    /// Derived after reading (absent from the stored JSON, present in answers).
     pub kind: Option<ContactKind>,
     pub type_code: Option<String>,
     pub role_code: Option<String>,
@@ -117,7 +117,7 @@ pub struct Contact {
     pub end_date: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScopeListing {
     /// Rows matching the scope filters, across all pages.
     pub total: u64,
@@ -126,7 +126,7 @@ pub struct ScopeListing {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScopeItem {
     pub code: String,
     pub component_type: Option<ComponentType>,
@@ -142,10 +142,10 @@ pub struct ScopeItem {
 }
 
 /// A scope extent: TGA's `ExtentCode` and, when known, what it means.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extent {
     pub code: Option<String>,
-    pub description: Option<&'static str>,
+    pub description: Option<String>,
 }
 
 impl Extent {
@@ -154,12 +154,13 @@ impl Extent {
             Some("01") => Some("Deliver and assess"),
             Some("02") => Some("Assess only"),
             _ => None,
-        };
+        }
+        .map(str::to_owned);
         Extent { code, description }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CricosProvider {
     pub provider_code: String,
     pub institution_name: Option<String>,

@@ -137,7 +137,7 @@ fn supersession_impact_lists_the_rtos_still_carrying_a_superseded_code() {
     .unwrap();
     assert_eq!(i.status, Status::Superseded);
     assert_eq!(i.replacements[0].code, "TAE40122");
-    assert_eq!(i.replacements[0].equivalence, Some("N"));
+    assert_eq!(i.replacements[0].equivalence, Some(Equivalence::N));
     assert_eq!(i.rtos.total, 2);
     let rows: Vec<(&str, Option<bool>)> = i
         .rtos

@@ -49,7 +49,7 @@ fn a_current_qualification_with_its_release_grid_chain_scope_and_cricos() {
     );
 
     assert!(d.supersession.superseded_by.is_empty());
-    let back: Vec<(&str, i64, Option<&str>)> = d
+    let back: Vec<(&str, i64, Option<Equivalence>)> = d
         .supersession
         .supersedes
         .iter()
@@ -57,7 +57,10 @@ fn a_current_qualification_with_its_release_grid_chain_scope_and_cricos() {
         .collect();
     assert_eq!(
         back,
-        [("BSB51918", 1, Some("E")), ("BSB51915", 2, Some("E"))]
+        [
+            ("BSB51918", 1, Some(Equivalence::E)),
+            ("BSB51915", 2, Some(Equivalence::E))
+        ]
     );
     assert!(d.replacements.is_empty());
 
@@ -75,7 +78,7 @@ fn a_current_qualification_with_its_release_grid_chain_scope_and_cricos() {
         Some("Harbourside Skills")
     );
     assert_eq!(
-        d.offered_by.page.items[0].extent.description,
+        d.offered_by.page.items[0].extent.description.as_deref(),
         Some("Deliver and assess")
     );
 
@@ -124,7 +127,7 @@ fn a_superseded_qualification_shows_its_replacement_and_equivalence() {
     assert_eq!(fwd.len(), 1);
     assert_eq!(fwd[0].to, "BSB50420");
     assert_eq!(fwd[0].is_equivalent, Some(true));
-    assert_eq!(fwd[0].equivalence, Some("E"));
+    assert_eq!(fwd[0].equivalence, Some(Equivalence::E));
     assert_eq!(fwd[0].status, Some(Status::Current));
     assert!(fwd[0].notes.as_deref().unwrap().contains("Equivalent"));
     assert_eq!(d.supersession.supersedes[0].from, "BSB51915");
@@ -138,7 +141,7 @@ fn a_superseded_qualification_shows_its_replacement_and_equivalence() {
     let d = run(lookup(&db, &code("BSB51915"))).unwrap();
     assert_eq!(d.replacements[0].code, "BSB50420");
     assert_eq!(d.replacements[0].hops, 2);
-    assert_eq!(d.replacements[0].equivalence, Some("E"));
+    assert_eq!(d.replacements[0].equivalence, Some(Equivalence::E));
 
     // Not equivalent, with upstream's notes.
     let d = run(lookup(&db, &code("TAE40116"))).unwrap();
@@ -147,7 +150,10 @@ fn a_superseded_qualification_shows_its_replacement_and_equivalence() {
         (r.code.as_str(), r.is_equivalent),
         ("TAE40122", Some(false))
     );
-    assert_eq!(d.supersession.superseded_by[0].equivalence, Some("N"));
+    assert_eq!(
+        d.supersession.superseded_by[0].equivalence,
+        Some(Equivalence::N)
+    );
     assert!(d.supersession.superseded_by[0]
         .notes
         .as_deref()

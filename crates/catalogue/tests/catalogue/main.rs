@@ -9,3 +9,4 @@ mod lookup;
 mod plans;
 mod rto;
 mod search;
+mod wire;

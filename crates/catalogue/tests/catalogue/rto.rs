@@ -65,7 +65,7 @@ fn tiers_decide_which_contacts_are_shown() {
     let anon = detail(&db, "45329", Tier::Anonymous);
     assert!(anon.contacts.is_empty());
     assert_eq!(anon.contacts_withheld, 3);
-    assert!(anon.contacts_note.unwrap().contains("signed-in"));
+    assert!(anon.contacts_note.as_deref().unwrap().contains("signed-in"));
 
     let signed = detail(&db, "45329", Tier::SignedIn);
     assert_eq!(signed.contacts.len(), 1);
@@ -107,7 +107,7 @@ fn scope_lists_current_explicit_rows_by_default_with_extents() {
     assert_eq!(d.scope.total, 5);
     let tae = d.scope.items.iter().find(|s| s.code == "TAE40116").unwrap();
     assert_eq!(tae.extent.code.as_deref(), Some("02"));
-    assert_eq!(tae.extent.description, Some("Assess only"));
+    assert_eq!(tae.extent.description.as_deref(), Some("Assess only"));
     assert_eq!(tae.status, Some(Status::Superseded));
     assert_eq!(
         tae.title.as_deref(),

@@ -267,7 +267,11 @@ fn rto_summary(r: &RtoDetail) -> String {
         s.push_str(&format!("; withheld: {}", r.contacts_withheld));
     }
     s.push('.');
-    if let Some(note) = r.contacts_note.filter(|_| r.contacts_withheld > 0) {
+    if let Some(note) = r
+        .contacts_note
+        .as_deref()
+        .filter(|_| r.contacts_withheld > 0)
+    {
         s.push_str(&format!(" {note}"));
     }
     s.push_str(&more_line(r.scope.next_cursor.as_deref()));
