@@ -13,6 +13,7 @@ pub mod clock;
 pub mod email;
 pub mod error;
 pub mod gate;
+pub mod internal;
 pub mod keys_kv;
 pub mod notify;
 pub mod observatory;
