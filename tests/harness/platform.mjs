@@ -46,20 +46,30 @@ export function loadWorkers(stems, { dir = WRANGLER_DIR, env } = {}) {
  * `outbound(request) → Response` receives every outbound fetch of every worker (e.g. the upstream fakes).
  * `bindings: { 'cricos-sync': { TRIGGER_TOKEN: '…' } }` adds secrets or overrides vars per worker.
  * `workers` defaults to every wrangler file; `dir` is the wrangler directory (fixtures use their own).
+ * `port` (a number, 0 = any free one) serves the stack over HTTP on 127.0.0.1 for a real browser
+ * (tests/browser): every worker then also answers on `<stem>.localhost`, and `platform.url` is the
+ * listening URL. `extraWorkers` are plain Miniflare workers ({ name, script, ... }) run beside the
+ * wrangler ones (test-only workers); with `port` each also answers on `<name>.localhost`.
  */
-export async function startPlatform({ workers: stems, now, dir, env, outbound, bindings, log = LogLevel.WARN } = {}) {
+export async function startPlatform({ workers: stems, now, dir, env, outbound, bindings, log = LogLevel.WARN, port, extraWorkers = [] } = {}) {
   const { workers, databases } = loadWorkers(stems, { dir, env });
   let clockAt = now === undefined ? null : new Date(now);
   const clock = () =>
     new Response((clockAt ?? new Date()).toISOString(), { headers: { 'content-type': 'text/plain' } });
 
+  const listen = port !== undefined;
+  const localRoute = (stem) => (listen ? [`${stem}.localhost/*`] : []);
+  const extraRoutes = Object.fromEntries(workers.map((w) => [w.stem, localRoute(w.stem)]));
+  const plain = extraWorkers.map((w) => ({ modules: true, ...w, routes: [...(w.routes ?? []), ...localRoute(w.name)] }));
+
   const mf = new Miniflare({
-    workers: miniflareOptions(workers, { clock, outbound, bindings }),
+    workers: [...miniflareOptions(workers, { clock, outbound, bindings, extraRoutes }), ...plain],
     log: new Log(log),
     cf: false, // placeholder request.cf; never fetched from workers.cloudflare.com
+    ...(listen ? { host: '127.0.0.1', port } : {}),
     // No persist options: every store is in memory and disappears with dispose().
   });
-  await mf.ready;
+  const url = await mf.ready;
 
   const byName = (nameOrStem) => {
     const w = workers.find((x) => x.stem === nameOrStem || x.name === nameOrStem);
@@ -97,6 +107,8 @@ export async function startPlatform({ workers: stems, now, dir, env, outbound, b
     workers,
     databases,
     migrations, // { database_name: [applied file names] }
+    /** Where the stack listens (with `port`: the URL a browser reaches through `<stem>.localhost`). */
+    url,
     /** Sets the time TEST_CLOCK answers (Date or ISO string); null returns to the real clock. */
     setClock(at) { clockAt = at == null ? null : new Date(at); },
     now: () => clockAt ?? new Date(),
