@@ -9,6 +9,7 @@ pub mod events;
 pub mod keys;
 pub mod observatory;
 pub mod sentinel;
+pub mod signin;
 pub mod sync;
 pub mod tga;
 pub mod time;
