@@ -4,6 +4,8 @@
 //!
 //! Pure Rust with no `worker` dependency: it builds natively for `cargo test` and for
 //! `wasm32-unknown-unknown`. A worker turns an [`Html`] into its runtime's response.
+//! Crates that write their own markup depend on `maud` directly (`maud.workspace =
+//! true`): its `html!` macro expands to `::maud::` paths, so a re-export would not do.
 //!
 //! | Module | What |
 //! |---|---|
@@ -57,5 +59,5 @@ pub mod response;
 pub mod text;
 
 pub use layout::{NavLink, Notice, NoticeKind, Page, SignOut, Surface};
-pub use maud::{html, Markup};
+pub use maud::Markup;
 pub use response::Html;

@@ -46,13 +46,14 @@ impl FormErrors {
     }
 
     /// The box at the top of a form shown again with errors: `role="alert"` so screen
-    /// readers announce it, a heading, and a link to each field. Empty when no errors.
+    /// readers announce it, `autofocus` so keyboard users start there (no script
+    /// needed), a heading, and a link to each field. Empty when no errors.
     pub fn summary(&self) -> Markup {
         if self.is_empty() {
             return html! {};
         }
         html! {
-            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" {
+            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus {
                 h2 #error-summary-title { "There is a problem" }
                 ul {
                     @for (field, message) in self.iter() {
