@@ -51,6 +51,11 @@ impl Surface {
         }
     }
 
+    /// Signed-in and operator surfaces stay out of search engines.
+    pub fn indexable(self) -> bool {
+        matches!(self, Surface::Site | Surface::Prelaunch)
+    }
+
     /// [`Surface::nav_items`] with the link for `current_path` marked current.
     pub fn nav(self, current_path: &str) -> Vec<NavLink> {
         self.nav_items()
@@ -160,6 +165,12 @@ impl Page {
         }
     }
 
+    /// A page that only says something: "Page not found", "That link has expired".
+    /// Answer it with `Html::not_found(page.render())` or `Html::error(status, ..)`.
+    pub fn message(surface: Surface, path: &str, title: &str, text: &str) -> Page {
+        Page::new(surface, path, title, html! { p { (text) } })
+    }
+
     pub fn heading(self, heading: &str) -> Page {
         Page {
             heading: Some(heading.to_owned()),
@@ -211,6 +222,9 @@ impl Page {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
+                    @if !self.surface.indexable() {
+                        meta name="robots" content="noindex, nofollow";
+                    }
                     title { (self.title) " — RTOpacks" }
                     link rel="stylesheet" href=(stylesheet_path());
                     // No favicon request on every page.
@@ -321,6 +335,27 @@ mod tests {
         assert!(html.contains("<footer class=\"site-footer\">"));
         assert!(!html.contains("Signed in as"));
         assert!(!html.contains("<script"));
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));
+        let site = Page::new(Surface::Site, "/", "Home", html! {})
+            .render()
+            .into_string();
+        assert!(!site.contains("robots"));
+    }
+
+    #[test]
+    fn message_pages() {
+        let p = Page::message(
+            Surface::Site,
+            "/nope",
+            "Page not found",
+            "Check the address.",
+        );
+        let reply = Html::not_found(p.render());
+        assert_eq!(reply.status, 404);
+        assert!(reply
+            .body
+            .contains("<h1>Page not found</h1><p>Check the address.</p></main>"));
+        assert_eq!(reply.header("X-Frame-Options"), Some("DENY"));
     }
 
     #[test]
