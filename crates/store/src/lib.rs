@@ -8,10 +8,13 @@
 pub mod access;
 pub mod bulk;
 pub mod cricos;
+pub mod documents;
 mod error;
 pub mod identity;
+pub mod intake;
 pub mod observatory;
 pub mod rtos;
+pub mod signin;
 pub mod stats;
 pub mod sync;
 pub mod tga;
