@@ -18,6 +18,7 @@ pub mod keys_kv;
 pub mod notify;
 pub mod observatory;
 pub mod outbound;
+pub mod surface;
 #[cfg(target_arch = "wasm32")]
 pub mod sync_worker;
 pub mod warmer;
