@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod bulk;
+pub mod console;
 pub mod cricos;
 pub mod documents;
 mod error;
