@@ -2,7 +2,8 @@
 //! `GET /api/v1/search?q=…`, `GET /api/v1/components/{code}` and `GET /api/v1/rtos/{code}`,
 //! run one at a time straight on SQLite (a copy of the local D1 corpus, same schema),
 //! timed per call. Prints one JSON object: per workload the number of calls, failures,
-//! p50/p95/mean in milliseconds and the statements each call ran.
+//! p50/p95/mean in milliseconds, the statements each call ran and the round trips they took
+//! (on D1 every call of the `Db` trait is one; a batch carries several statements).
 //!
 //!   cargo run --release -p rtopacks-catalogue --example direct -- <db file> <workload json>
 //!
@@ -11,6 +12,7 @@
 //! (as bench-api does over HTTP). Timing covers the catalogue call only, not serialising
 //! its answer.
 
+use std::cell::Cell;
 use std::time::Instant;
 
 use futures::executor::block_on;
@@ -18,6 +20,8 @@ use rtopacks_catalogue::{
     lookup, rto, search, CatalogueError, NationalCode, RtoCode, ScopeParams, SearchParams, Tier,
 };
 use rtopacks_store::sqlite::SqliteDb;
+use rtopacks_store::{Db, RunMeta, Statement, StoreError};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -30,8 +34,39 @@ struct Workload {
     rtos: Vec<String>,
 }
 
+/// The SQLite corpus, counting the `Db` calls (D1 round trips) made through it.
+struct Trips<'a> {
+    db: &'a SqliteDb,
+    trips: Cell<u64>,
+}
+
+impl Trips<'_> {
+    fn trip(&self) {
+        self.trips.set(self.trips.get() + 1);
+    }
+}
+
+impl Db for Trips<'_> {
+    async fn all<T: DeserializeOwned>(&self, stmt: Statement) -> Result<Vec<T>, StoreError> {
+        self.trip();
+        self.db.all(stmt).await
+    }
+    async fn run(&self, stmt: Statement) -> Result<RunMeta, StoreError> {
+        self.trip();
+        self.db.run(stmt).await
+    }
+    async fn batch(&self, stmts: Vec<Statement>) -> Result<Vec<RunMeta>, StoreError> {
+        self.trip();
+        self.db.batch(stmts).await
+    }
+    async fn all_batch(&self, stmts: Vec<Statement>) -> Result<Vec<Vec<Value>>, StoreError> {
+        self.trip();
+        self.db.all_batch(stmts).await
+    }
+}
+
 /// One call, as the api's router would make it (the key reads as anonymous).
-fn call(db: &SqliteDb, workload: &str, item: &str) -> Result<(), String> {
+fn call(db: &impl Db, workload: &str, item: &str) -> Result<(), String> {
     let r: Result<(), CatalogueError> = block_on(async {
         match workload {
             "search" => {
@@ -69,13 +104,18 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-fn run(db: &SqliteDb, workload: &str, items: &[String], warmup: usize) -> Value {
+fn run(sqlite: &SqliteDb, workload: &str, items: &[String], warmup: usize) -> Value {
+    let db = &Trips {
+        db: sqlite,
+        trips: Cell::new(0),
+    };
     for item in items.iter().take(warmup) {
         let _ = call(db, workload, item);
     }
+    db.trips.set(0);
     let mut times = Vec::with_capacity(items.len());
     let mut failures = Vec::new();
-    db.reset_query_count();
+    sqlite.reset_query_count();
     for item in items {
         let t0 = Instant::now();
         let r = call(db, workload, item);
@@ -84,7 +124,9 @@ fn run(db: &SqliteDb, workload: &str, items: &[String], warmup: usize) -> Value 
             failures.push(e);
         }
     }
-    let statements = db.query_count() as f64 / items.len().max(1) as f64;
+    let calls = items.len().max(1) as f64;
+    let statements = sqlite.query_count() as f64 / calls;
+    let round_trips = db.trips.get() as f64 / calls;
     let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
     times.sort_by(f64::total_cmp);
     json!({
@@ -95,6 +137,7 @@ fn run(db: &SqliteDb, workload: &str, items: &[String], warmup: usize) -> Value 
         "p95_ms": round3(percentile(&times, 0.95)),
         "mean_ms": round3(mean),
         "statements_per_call": round3(statements),
+        "round_trips_per_call": round3(round_trips),
     })
 }
 
