@@ -214,19 +214,19 @@ fn is_stripped(c: char) -> bool {
 }
 
 /// The name as shown and stored: the last path component (browsers and tools send
-/// `C:\fakepath\x.pdf`), without control, bidi and invisible characters, whitespace runs
-/// as one space, no leading or trailing spaces or dots, at most [`MAX_FILENAME_CHARS`]
+/// `C:\fakepath\x.pdf`), whitespace runs (tabs and line breaks too) as one space, without
+/// other control, bidi and invisible characters, no leading or trailing spaces or dots, at most [`MAX_FILENAME_CHARS`]
 /// (cut before the extension). Everything else is kept verbatim (`<`, `"`, `&`, …): the
 /// page escapes it and [`content_disposition`] encodes it.
 pub fn sanitise_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let mut out = String::with_capacity(base.len());
-    for c in base.chars().filter(|&c| !is_stripped(c)) {
+    for c in base.chars() {
         if c.is_whitespace() {
             if !out.ends_with(' ') {
                 out.push(' ');
             }
-        } else {
+        } else if !is_stripped(c) {
             out.push(c);
         }
     }
