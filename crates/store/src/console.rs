@@ -137,7 +137,7 @@ struct ShownRow {
     error: Option<String>,
 }
 
-/// Placeholders after the shared `?1`, numbered as they are bound.
+/// Bound parameters, numbered `?1`, `?2`, … in the order they are bound.
 struct Binds {
     params: Vec<Value>,
 }
@@ -480,8 +480,8 @@ pub async fn run_detail(
     now: &str,
 ) -> Result<Option<RunDetail>, ConsoleError> {
     let dim = parse_now(now)?.dim;
-    let mut sets = ops.all_batch(run_detail_queries(run_id, now)?).await?;
-    let [run, steps, events, sentinel]: [Vec<Json>; 4] = std::mem::take(&mut sets)
+    let sets = ops.all_batch(run_detail_queries(run_id, now)?).await?;
+    let [run, steps, events, sentinel]: [Vec<Json>; 4] = sets
         .try_into()
         .map_err(|_| StoreError::Decode("run detail: expected four result sets".into()))?;
     let Some(run) = decode::<ShownRow>(run)?.pop() else {
