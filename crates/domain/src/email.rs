@@ -31,6 +31,12 @@ pub struct EmailMessage {
     pub html: Option<String>,
     pub reply_to: Option<String>,
     pub tags: Vec<(String, String)>,
+    /// The body carries a credential (a magic link): once the provider has it, the outbox
+    /// keeps the subject and recipients but not the body (tokens are never at rest in
+    /// clear). Record mode keeps it: dev never sends, and the recorded link is how a
+    /// developer signs in locally.
+    #[serde(default)]
+    pub secret_body: bool,
 }
 
 /// A deliberately strict address check: one `@`, a dotted domain, no spaces or control
@@ -104,6 +110,7 @@ mod tests {
             html: None,
             reply_to: None,
             tags: vec![("category".into(), "notify-01".into())],
+            secret_body: false,
         }
     }
 

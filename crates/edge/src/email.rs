@@ -154,6 +154,9 @@ async fn outbox_row(ops: &impl Db, key: &str) -> Result<Option<OutboxRow>, Store
     .await
 }
 
+/// What the outbox keeps of a [`EmailMessage::secret_body`] once it has been handed over.
+pub const REDACTED_BODY: &str = "(body removed after delivery: it carried a sign-in link)";
+
 /// Write the message to the outbox and, in `Send` mode, deliver it.
 pub async fn send(
     ops: &impl Db,
@@ -220,6 +223,18 @@ pub async fn send(
         .bind(at.as_str()),
     };
     ops.run(update).await?;
+    if msg.secret_body {
+        // Delivered or not, the credential leaves the outbox: a failed link is requested
+        // again, never resent from here.
+        ops.run(
+            Statement::new(
+                "UPDATE email_outbox SET text = ?2, html = NULL WHERE idempotency_key = ?1",
+            )
+            .bind(msg.idempotency_key.as_str())
+            .bind(REDACTED_BODY),
+        )
+        .await?;
+    }
     outcome.map_err(SendError::Delivery)?;
     Ok(outbox_row(ops, &msg.idempotency_key)
         .await?

@@ -224,6 +224,7 @@ pub fn red_alert(
         html: None,
         reply_to: None,
         tags: vec![("category".into(), "sec02_red".into())],
+        secret_body: false,
     }
 }
 

@@ -92,5 +92,6 @@ pub async fn cycle_email(
             ("category".into(), "notify-01".into()),
             ("sync".into(), kind.sync_type().into()),
         ],
+        secret_body: false,
     })
 }

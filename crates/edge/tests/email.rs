@@ -57,6 +57,7 @@ fn msg(key: &str) -> EmailMessage {
         html: Some("<p>3 events</p>".into()),
         reply_to: None,
         tags: vec![("category".into(), "notify-01".into())],
+        secret_body: false,
     }
 }
 
@@ -170,4 +171,39 @@ fn only_explicit_send_mode_with_a_key_sends() {
         EmailMode::from_config(Some("record"), true),
         EmailMode::Record
     );
+}
+
+#[test]
+fn a_secret_body_reaches_the_provider_but_does_not_stay_in_the_outbox() {
+    let link =
+        "https://my.rtopacks.com.au/auth/verify?t=Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg";
+    let secret = |key: &str| EmailMessage {
+        text: format!("Sign in: {link}"),
+        html: Some(format!("<a href=\"{link}\">Sign in</a>")),
+        secret_body: true,
+        ..msg(key)
+    };
+    let db = SqliteDb::migrated("ops-db").unwrap();
+    let resend = FakeResend::answering(&[(200, r#"{"id":"m1"}"#), (500, r#"{"message":"down"}"#)]);
+    block_on(send(&db, &resend, EmailMode::Send, &secret("s1"), now())).unwrap();
+    assert!(
+        resend.calls.borrow()[0].1.contains(link),
+        "the provider gets the link"
+    );
+    // Delivered or failed, the outbox keeps no link.
+    block_on(send(&db, &resend, EmailMode::Send, &secret("s2"), now())).unwrap_err();
+    let bodies = || -> Vec<serde_json::Value> {
+        block_on(db.all(Statement::new(
+            "SELECT text, html FROM email_outbox ORDER BY idempotency_key",
+        )))
+        .unwrap()
+    };
+    for row in bodies() {
+        let row = row.to_string();
+        assert!(!row.contains("Zm9vYmFy"), "{row}");
+        assert!(row.contains(rtopacks_edge::email::REDACTED_BODY), "{row}");
+    }
+    // Record mode (dev, tests) keeps it: nothing was sent, and the link is how one signs in.
+    block_on(send(&db, &resend, EmailMode::Record, &secret("s3"), now())).unwrap();
+    assert!(bodies().iter().any(|r| r.to_string().contains(link)));
 }
