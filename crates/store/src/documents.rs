@@ -210,13 +210,16 @@ impl DocumentPolicy {
 /// bidirectional overrides (`gpj.exe` shown as `exe.jpg`) and invisible joiners.
 fn is_stripped(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+        )
 }
 
 /// The name as shown and stored: the last path component (browsers and tools send
 /// `C:\fakepath\x.pdf`), whitespace runs (tabs and line breaks too) as one space, without
-/// other control, bidi and invisible characters, no leading or trailing spaces or dots, at most [`MAX_FILENAME_CHARS`]
-/// (cut before the extension). Everything else is kept verbatim (`<`, `"`, `&`, …): the
+/// other control, bidi and invisible characters, no leading or trailing spaces or dots,
+/// at most [`MAX_FILENAME_CHARS`] (cut before the extension). Everything else is kept verbatim (`<`, `"`, `&`, …): the
 /// page escapes it and [`content_disposition`] encodes it.
 pub fn sanitise_filename(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
