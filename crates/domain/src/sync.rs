@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::observatory::{counts_for_last_status, steps, RunStatus};
+use crate::observatory::{steps, RunStatus};
 use crate::time::iso;
 
 /// A sync worker's cycle.
@@ -113,15 +113,6 @@ pub struct StepState<'a> {
     pub status: &'a str,
 }
 
-/// OBS-ALIGN-01's "last status": the status of the latest row that is not `init` or a
-/// volume-check baseline; `None` if there is none yet. Rows must be in write order (id).
-pub fn last_status<'a>(rows: &[StepState<'a>]) -> Option<&'a str> {
-    rows.iter()
-        .rev()
-        .find(|r| counts_for_last_status(r.step))
-        .map(|r| r.status)
-}
-
 /// The run's aggregate status from its steps:
 /// - every planned phase finished: `complete` if all are `complete` and the chain never
 ///   broke, else `partial` (a resumed run that broke once still says so);
@@ -183,25 +174,6 @@ mod tests {
     fn run_ids_carry_the_worker_and_iso_start() {
         let t = parse_iso("2026-11-21T16:00:00Z").unwrap();
         assert_eq!(SyncKind::TgaSync.run_id(t), "tga-sync-2026-11-21T16:00:00Z");
-    }
-
-    #[test]
-    fn last_status_is_not_fooled_by_init_or_baselines() {
-        // trf02: the baseline completed instantly while sync_orgs was still running.
-        let r = rows(&[
-            ("init", "complete"),
-            ("sync_orgs", "running"),
-            ("volume_check_orgs", "complete"),
-        ]);
-        assert_eq!(last_status(&r), Some("running"));
-        let r = rows(&[("init", "complete"), ("volume_check_orgs", "complete")]);
-        assert_eq!(last_status(&r), None);
-        let r = rows(&[
-            ("init", "complete"),
-            ("sync_orgs", "complete"),
-            ("chain_failed", "failed"),
-        ]);
-        assert_eq!(last_status(&r), Some("failed"));
     }
 
     #[test]
