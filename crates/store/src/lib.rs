@@ -14,6 +14,7 @@ mod error;
 pub mod identity;
 pub mod intake;
 pub mod observatory;
+pub mod prelaunch;
 pub mod rtos;
 pub mod signin;
 pub mod stats;
