@@ -1,0 +1,21 @@
+// Pages scripts/screenshots visits: { name, url(origin), setup?, status? }.
+// - `origin(stem)` is `http://<stem>.localhost:<port>`; a page on a worker that is not built
+//   (or has no wrangler file yet) is skipped and listed, so surfaces can be named before they land.
+// - `setup({ page, origin, platform, stack, viewport })` runs in the page's fresh context before
+//   the visit (sign in, seed rows through platform.d1(...)); it runs once per viewport, so its
+//   writes must be idempotent. Its own requests are not measured.
+// - `status`: the answer expected (default 200); anything else fails the run.
+// Screenshots: target/screenshots/<name>.png (1280 wide) and <name>-mobile.png (390 wide).
+export default [
+  { name: 'site-home', url: (origin) => `${origin('site')}/` },
+  { name: 'workspace-home', url: (origin) => `${origin('workspace')}/` },
+  { name: 'admin-home', url: (origin) => `${origin('admin')}/` },
+  { name: 'prelaunch-home', url: (origin) => `${origin('prelaunch')}/` },
+];
+
+/**
+ * Vars and secrets the surfaces need in the screenshot stack, per worker stem, given
+ * `origin(stem)` (e.g. `workspace: { WORKSPACE_URL: origin('workspace'), CSRF_SECRET: '…' }`).
+ * Merged over the stack's own (TRIGGER_TOKEN, the fake register's credentials).
+ */
+export const bindings = () => ({});
