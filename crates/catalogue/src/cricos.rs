@@ -1,7 +1,7 @@
 //! CRICOS courses whose VET National Code is a given qualification (or course), paged by
 //! CRICOS course code over the `cricos_courses_vet_national_code` index.
 
-use rtopacks_domain::codes::NationalCode;
+use rtopacks_domain::codes::{NationalCode, RtoCode};
 use rtopacks_store::{Db, Statement};
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +70,13 @@ struct Row {
 
 const LIVE: &str = "cc.vet_national_code = ?1 AND cc.deleted_at IS NULL";
 
+/// The live courses of an RTO's (?1) CRICOS provider: the enrichment's provider code,
+/// else the register walk's (as the RTO detail joins them).
+const PROVIDER_LIVE: &str = "cc.provider_code = (SELECT COALESCE(
+       (SELECT cricos_provider_code FROM rtos WHERE rto_code = ?1),
+       (SELECT cricos_provider_code FROM tga_organisations WHERE code = ?1)))
+     AND cc.deleted_at IS NULL";
+
 /// The reads of one page of the CRICOS courses of a code: the count and the page, sent
 /// with whatever else the answer needs (see [`crate::reads`]).
 pub(crate) struct CricosRead {
@@ -80,11 +87,21 @@ impl CricosRead {
     /// Appends the two statements to `stmts`.
     pub fn new(code: &NationalCode, page: &Page, stmts: &mut Vec<Statement>) -> Result<Self> {
         let keyed = Keyed::open(page, cursor::fingerprint(&["cricos", code.as_str()]))?;
+        Ok(Self::with(keyed, LIVE, code.as_str(), stmts))
+    }
+
+    /// The same over the courses of an RTO's CRICOS provider.
+    pub fn of_rto(code: &RtoCode, page: &Page, stmts: &mut Vec<Statement>) -> Result<Self> {
+        let keyed = Keyed::open(page, cursor::fingerprint(&["cricos-rto", code.as_str()]))?;
+        Ok(Self::with(keyed, PROVIDER_LIVE, code.as_str(), stmts))
+    }
+
+    fn with(keyed: Keyed, live: &str, key: &str, stmts: &mut Vec<Statement>) -> Self {
         stmts.push(
             Statement::new(format!(
-                "SELECT count(*) AS n FROM cricos_courses cc WHERE {LIVE}"
+                "SELECT count(*) AS n FROM cricos_courses cc WHERE {live}"
             ))
-            .bind(code.as_str()),
+            .bind(key),
         );
         stmts.push(
             Statement::new(format!(
@@ -97,15 +114,15 @@ impl CricosRead {
                      WHERE l.course_code = cc.course_code AND l.deleted_at IS NULL) AS location_states
                  FROM cricos_courses cc
                  LEFT JOIN cricos_institutions i ON i.provider_code = cc.provider_code
-                 WHERE {LIVE} AND cc.course_code > ?2
+                 WHERE {live} AND cc.course_code > ?2
                  ORDER BY cc.course_code
                  LIMIT ?3"
             ))
-            .bind(code.as_str())
+            .bind(key)
             .bind(keyed.after.as_str())
             .bind(keyed.limit()),
         );
-        Ok(CricosRead { keyed })
+        CricosRead { keyed }
     }
 
     /// The listing, from the answers to the statements [`CricosRead::new`] appended.
@@ -174,6 +191,63 @@ pub async fn cricos_courses(
     Ok(CricosCourses {
         code: code.to_string(),
         title: component.map(|c| c.title),
+        courses,
+        freshness: fresh.finish(),
+    })
+}
+
+/// The answer of [`rto_cricos_courses`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RtoCricosCourses {
+    pub rto_code: String,
+    /// The RTO's CRICOS provider, when it is one.
+    pub provider_code: Option<String>,
+    /// The provider's trading name, else its name.
+    pub provider_name: Option<String>,
+    pub courses: CricosListing,
+    pub freshness: Freshness,
+}
+
+#[derive(Deserialize)]
+struct ProviderRow {
+    o_code: Option<String>,
+    r_code: Option<String>,
+    provider_code: Option<String>,
+    provider_name: Option<String>,
+    synced_at: Option<String>,
+}
+
+/// The courses an RTO offers international students: those its CRICOS provider has on
+/// the register, paged by course code. An RTO that is no CRICOS provider has none.
+/// NotFound when the mirror does not hold the RTO. One round trip.
+pub async fn rto_cricos_courses(
+    db: &impl Db,
+    code: &RtoCode,
+    page: &Page,
+) -> Result<RtoCricosCourses> {
+    let mut stmts = vec![Statement::new(
+        "SELECT o.code AS o_code, r.rto_code AS r_code, i.provider_code,
+           COALESCE(i.trading_name, i.institution_name) AS provider_name, i.synced_at
+         FROM (SELECT ?1 AS code) k
+         LEFT JOIN tga_organisations o ON o.code = k.code
+         LEFT JOIN rtos r ON r.rto_code = k.code
+         LEFT JOIN cricos_institutions i
+           ON i.provider_code = COALESCE(r.cricos_provider_code, o.cricos_provider_code)",
+    )
+    .bind(code.as_str())];
+    let read = CricosRead::of_rto(code, page, &mut stmts)?;
+    let mut answers = Answers::fetch(db, stmts).await?;
+    let base = match answers.first::<ProviderRow>()? {
+        Some(b) if b.o_code.is_some() || b.r_code.is_some() => b,
+        _ => return Err(crate::rto::no_such_rto(code)),
+    };
+    let mut fresh = Fresh::default();
+    fresh.cricos(base.synced_at.as_deref());
+    let courses = read.read(&mut answers, &mut fresh)?;
+    Ok(RtoCricosCourses {
+        rto_code: code.to_string(),
+        provider_code: base.provider_code,
+        provider_name: base.provider_name,
         courses,
         freshness: fresh.finish(),
     })

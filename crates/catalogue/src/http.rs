@@ -20,7 +20,9 @@
 //! | `GET /components/{code}/cricos-courses?cursor&per_page` | [`crate::cricos_courses`] | `cricos` |
 //! | `GET /packages/{code}/ladder?include_superseded` | [`crate::ladder()`] | `ladder` |
 //! | `GET /rtos/{code}?scope_cursor&scope_per_page&scope_type&include_implicit&include_lapsed` | [`crate::rto()`], contacts by tier | `rto` |
+//! | `GET /rtos/{code}/cricos-courses?cursor&per_page` | [`crate::rto_cricos_courses`] | `cricos` |
 //! | `GET /verify?code&rto` | [`crate::verify()`] | `verify` |
+//! | `GET /stats` | [`crate::stats()`] | `stats` |
 //!
 //! `HEAD` is accepted wherever `GET` is (the worker drops the body); any other method on
 //! a known path is 405 (with `Allow: GET, HEAD`, see [`RouteError::allow`]).
@@ -86,7 +88,9 @@ pub enum RouteId {
     ComponentCricosCourses,
     PackageLadder,
     Rto,
+    RtoCricosCourses,
     Verify,
+    Stats,
 }
 
 /// What a parameter holds: how the router parses it and how the OpenAPI document
@@ -461,6 +465,26 @@ pub const ROUTES: &[RouteSpec] = &[
         answer: "RtoDetail",
     },
     RouteSpec {
+        id: RouteId::RtoCricosCourses,
+        method: "GET",
+        path: "/rtos/{code}/cricos-courses",
+        group: "cricos",
+        operation_id: "listRtoCricosCourses",
+        summary: "The CRICOS courses of an RTO",
+        description: "Courses the RTO's CRICOS provider has registered for international \
+                      students, by CRICOS course code, with fees, duration and location \
+                      states. An RTO that is not a CRICOS provider has none.",
+        path_param: Some(Param {
+            name: "code",
+            ty: ParamType::RtoCode,
+            required: true,
+            description: "An RTO code: 1 to 8 digits (e.g. 45329).",
+            example: "45329",
+        }),
+        query: &[CURSOR, PER_PAGE],
+        answer: "RtoCricosCourses",
+    },
+    RouteSpec {
         id: RouteId::Verify,
         method: "GET",
         path: "/verify",
@@ -485,6 +509,21 @@ pub const ROUTES: &[RouteSpec] = &[
             },
         ],
         answer: "Verification",
+    },
+    RouteSpec {
+        id: RouteId::Stats,
+        method: "GET",
+        path: "/stats",
+        group: "stats",
+        operation_id: "getStats",
+        summary: "The corpus at a glance",
+        description: "How many current qualifications, units, skill sets, accredited \
+                      courses and training packages, RTOs and CRICOS providers and courses the \
+                      mirror holds, as counted by the newest weekly sync (`counted_at`). Every \
+                      figure is null until the first sync has finished.",
+        path_param: None,
+        query: &[],
+        answer: "Stats",
     },
 ];
 
@@ -588,10 +627,15 @@ pub enum Route {
         code: RtoCode,
         scope: ScopeParams,
     },
+    RtoCricosCourses {
+        code: RtoCode,
+        page: Page,
+    },
     Verify {
         code: NationalCode,
         rto: Option<RtoCode>,
     },
+    Stats,
 }
 
 impl Route {
@@ -604,7 +648,9 @@ impl Route {
             Route::CricosCourses { .. } => RouteId::ComponentCricosCourses,
             Route::Ladder { .. } => RouteId::PackageLadder,
             Route::Rto { .. } => RouteId::Rto,
+            Route::RtoCricosCourses { .. } => RouteId::RtoCricosCourses,
             Route::Verify { .. } => RouteId::Verify,
+            Route::Stats => RouteId::Stats,
         }
     }
 
@@ -613,23 +659,23 @@ impl Route {
     }
 
     /// The SEC-02 endpoint group: `search`, `component`, `offered_by`, `impact`,
-    /// `cricos`, `ladder`, `rto` or `verify`. Stable: counters are keyed by it.
+    /// `cricos`, `ladder`, `rto`, `verify` or `stats`. Stable: counters are keyed by it.
     pub fn group(&self) -> &'static str {
         self.spec().group
     }
 
     /// The code the request looks up, canonical (upper case), for SEC-02's sequential
-    /// enumeration: the path's code, or verify's `code`. `None` for a search.
+    /// enumeration: the path's code, or verify's `code`. `None` for a search or stats.
     pub fn code(&self) -> Option<&str> {
         match self {
-            Route::Search(_) => None,
+            Route::Search(_) | Route::Stats => None,
             Route::Lookup { code, .. }
             | Route::OfferedBy { code, .. }
             | Route::Impact { code, .. }
             | Route::CricosCourses { code, .. }
             | Route::Verify { code, .. } => Some(code.as_str()),
             Route::Ladder { package, .. } => Some(package.as_str()),
-            Route::Rto { code, .. } => Some(code.as_str()),
+            Route::Rto { code, .. } | Route::RtoCricosCourses { code, .. } => Some(code.as_str()),
         }
     }
 
@@ -1091,6 +1137,11 @@ pub fn route(method: &str, path: &str, query: &str) -> Result<Route, RouteError>
                 },
             }
         }
+        RouteId::RtoCricosCourses => Route::RtoCricosCourses {
+            code: path_code(code, RtoCode::parse)?,
+            page: q.page("cursor", "per_page")?,
+        },
+        RouteId::Stats => Route::Stats,
         RouteId::Verify => {
             let code = q.required("code", "the national code to verify (e.g. BSB50420)")?;
             Route::Verify {
@@ -1163,7 +1214,11 @@ async fn answer(db: &impl Db, route: &Route, tier: Tier) -> Result<Value, Catalo
             include_superseded,
         } => json_of(crate::ladder(db, package, *include_superseded).await?),
         Route::Rto { code, scope } => json_of(crate::rto(db, code, tier, scope).await?),
+        Route::RtoCricosCourses { code, page } => {
+            json_of(crate::rto_cricos_courses(db, code, page).await?)
+        }
         Route::Verify { code, rto } => json_of(crate::verify(db, code, rto.as_ref()).await?),
+        Route::Stats => json_of(crate::stats(db).await?),
     }
 }
 
@@ -1222,7 +1277,9 @@ mod tests {
             RouteId::ComponentCricosCourses,
             RouteId::PackageLadder,
             RouteId::Rto,
+            RouteId::RtoCricosCourses,
             RouteId::Verify,
+            RouteId::Stats,
         ];
         assert_eq!(ids.len(), ROUTES.len());
         for id in ids {

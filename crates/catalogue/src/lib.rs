@@ -14,6 +14,8 @@
 //! | [`verify()`] | is a code current, is it on an RTO's scope, what replaces it and is that equivalent |
 //! | [`supersession_impact`] | the RTOs still carrying a superseded code, and whether they have its replacement |
 //! | [`cricos_courses`] | CRICOS courses whose VET National Code is a code, paged |
+//! | [`rto_cricos_courses`] | the CRICOS courses of an RTO's provider, paged |
+//! | [`stats()`] | the corpus at a glance (the newest weekly snapshot's figures) |
 //!
 //! Rules every function keeps:
 //! * **Input is parsed first.** Codes arrive as domain newtypes ([`NationalCode`],
@@ -62,12 +64,16 @@ mod reads;
 mod rto;
 mod scope;
 mod search;
+mod stats;
 mod tier;
 mod verify;
 mod vocab;
 
 pub use chain::{Equivalence, Link, Replacement, Supersession, MAX_CHAIN_DEPTH};
-pub use cricos::{cricos_courses, CricosCourse, CricosCourses, CricosListing};
+pub use cricos::{
+    cricos_courses, rto_cricos_courses, CricosCourse, CricosCourses, CricosListing,
+    RtoCricosCourses,
+};
 pub use cursor::{parse_cursor, Cursor};
 pub use error::CatalogueError;
 pub use impact::{supersession_impact, Impact};
@@ -84,6 +90,7 @@ pub use rto::{
 };
 pub use scope::{Offering, OfferingRto};
 pub use search::{search, Hit, SearchParams, SearchResults};
+pub use stats::{stats, stats_statement, Stats};
 pub use tier::{ContactKind, Tier};
 pub use verify::{verify, ScopeCheck, Verification};
 pub use vocab::{AqfLevel, Kind, State, Status};

@@ -654,6 +654,72 @@ fn schemas() -> Value {
             ),
         ),
         (
+            "RtoCricosCourses",
+            object(
+                "The CRICOS courses of an RTO's CRICOS provider.",
+                vec![
+                    ("rto_code", string()),
+                    (
+                        "provider_code",
+                        described(text(), "Null when the RTO is not a CRICOS provider."),
+                    ),
+                    ("provider_name", text()),
+                    ("courses", schema_ref("CricosListing")),
+                    ("freshness", schema_ref("Freshness")),
+                ],
+                &[],
+            ),
+        ),
+        (
+            "Stats",
+            object(
+                "The corpus at a glance, as the newest weekly sync counted it. Every figure \
+                 is null until the first sync has finished.",
+                vec![
+                    (
+                        "qualifications",
+                        described(nullable(integer()), "Current qualifications."),
+                    ),
+                    ("units", described(nullable(integer()), "Current units.")),
+                    (
+                        "skill_sets",
+                        described(nullable(integer()), "Current skill sets."),
+                    ),
+                    (
+                        "accredited_courses",
+                        described(nullable(integer()), "Current accredited courses."),
+                    ),
+                    (
+                        "training_packages",
+                        described(nullable(integer()), "Current training packages."),
+                    ),
+                    (
+                        "current_rtos",
+                        described(nullable(integer()), "RTOs with a registration in force."),
+                    ),
+                    (
+                        "organisations",
+                        described(nullable(integer()), "Organisations on the register."),
+                    ),
+                    (
+                        "enriched_rtos",
+                        described(
+                            nullable(integer()),
+                            "RTOs whose full register detail is mirrored.",
+                        ),
+                    ),
+                    ("cricos_providers", nullable(integer())),
+                    ("cricos_courses", nullable(integer())),
+                    (
+                        "counted_at",
+                        described(text(), "When the figures were counted (ISO 8601, UTC)."),
+                    ),
+                    ("freshness", schema_ref("Freshness")),
+                ],
+                &[],
+            ),
+        ),
+        (
             "Ladder",
             object(
                 "A training package's qualifications by AQF level.",
@@ -1002,7 +1068,9 @@ mod tests {
             Route::CricosCourses { .. } => "cricos_courses",
             Route::Ladder { .. } => "ladder",
             Route::Rto { .. } => "rto",
+            Route::RtoCricosCourses { .. } => "rto_cricos_courses",
             Route::Verify { .. } => "verify",
+            Route::Stats => "stats",
         }
     }
 
@@ -1098,7 +1166,9 @@ mod tests {
             "cricos_courses",
             "ladder",
             "rto",
+            "rto_cricos_courses",
             "verify",
+            "stats",
         ]
         .into();
         assert_eq!(

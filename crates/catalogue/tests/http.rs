@@ -325,6 +325,17 @@ fn every_route_answers_its_documented_shape() {
     let v = h.ok("/rtos/45329?include_lapsed=yes&scope_per_page=100");
     assert!(Happy::codes(&v, "/scope/items", "code").contains(&"BSB40520".to_owned()));
 
+    // An RTO's CRICOS courses; the corpus at a glance.
+    let v = h.ok("/rtos/45329/cricos-courses?per_page=1");
+    assert_eq!(v["provider_code"], "03389E");
+    assert_eq!(v["courses"]["total"], 2);
+    assert!(v["courses"]["next_cursor"].is_string());
+    let v = h.ok("/rtos/31234/cricos-courses");
+    assert_eq!(v["provider_code"], Value::Null);
+    let v = h.ok("/stats");
+    assert_eq!(v["qualifications"], 14);
+    assert_eq!(v["counted_at"], "2026-11-21T18:00:00Z");
+
     // Verify, with and without an RTO.
     let v = h.ok("/verify?code=BSB51918&rto=45329");
     assert_eq!(v["is_current"], false);
@@ -447,6 +458,10 @@ fn bad_input_is_a_clear_4xx_with_the_envelope() {
         ("/components/ZZZ99999/cricos-courses", 404, "ZZZ99999"),
         ("/packages/ZZZ/ladder", 404, "ZZZ"),
         ("/rtos/99999", 404, "no RTO with code 99999"),
+        ("/rtos/99999/cricos-courses", 404, "no RTO with code 99999"),
+        ("/rtos/4532x/cricos-courses", 400, "RTO codes"),
+        ("/rtos/45329/cricos-courses?per_page=0", 400, "per_page"),
+        ("/stats?x=1", 400, "takes no query parameters"),
         ("/verify?code=ZZZ99999", 404, "ZZZ99999"),
         ("/verify?code=BSB50420&rto=99999", 404, "99999"),
         ("/search?q=diploma&on_scope_of=99999", 404, "99999"),

@@ -142,6 +142,11 @@ INSERT INTO cricos_course_locations (provider_code, course_code, location_name, 
   ('03389E', '099367G', 'Sydney Campus', 'Harbourside Training Pty Ltd', 'Sydney', 'NSW', '2026-11-01T18:00:00Z'),
   ('03389E', '099367G', 'Parramatta Campus', 'Harbourside Training Pty Ltd', 'Parramatta', 'NSW', '2026-11-01T18:00:00Z'),
   ('01234K', '101234A', 'Melbourne CBD', 'Kookaburra Institute Ltd', 'Melbourne', 'VIC', '2026-11-01T18:00:00Z');
+
+-- Two weekly snapshots (tga-sync's write_snapshot): the newer one is the corpus at a glance.
+INSERT INTO tga_snapshots (run_id, snapshot_at, organisations, current_rtos, qualifications, units, skill_sets, accredited_courses, detail) VALUES
+  ('tga_sync-2026-11-14', '2026-11-14T18:00:00Z', 5, 3, 12, 8, 1, 1, '{"stats":{"training_packages":3,"enriched_rtos":0,"cricos_institutions":2,"cricos_courses":3}}'),
+  ('tga_sync-2026-11-21', '2026-11-21T18:00:00Z', 6, 4, 14, 9, 1, 1, '{"stats":{"training_packages":3,"enriched_rtos":3,"cricos_institutions":2,"cricos_courses":3}}');
 "#;
 
 /// The corpus above in a migrated `rtopacks-db`.

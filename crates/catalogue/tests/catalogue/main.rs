@@ -9,4 +9,5 @@ mod lookup;
 mod plans;
 mod rto;
 mod search;
+mod stats;
 mod wire;

@@ -179,6 +179,17 @@ fn every_statement_reaches_rows_through_keys_and_indexes() {
         }),
         cost(1, 1)
     );
+    assert_eq!(
+        checked(&db, |d| run(rto_cricos_courses(d, &rto_code, &page))
+            .unwrap()),
+        cost(3, 1),
+        "an RTO's CRICOS courses: the provider, the count and the page in one round trip"
+    );
+    assert_eq!(
+        checked(&db, |d| run(stats(d)).unwrap()),
+        cost(1, 1),
+        "the home page's figures: one indexed row"
+    );
 }
 
 #[test]

@@ -30,6 +30,8 @@ fn every_answer_decodes_from_its_own_json() {
     round_trip(run(verify(&db, &tae40116, Some(&rto_code))).unwrap());
     round_trip(run(offered_by(&db, &bsb50420, &page)).unwrap());
     round_trip(run(cricos_courses(&db, &bsb50420, &page)).unwrap());
+    round_trip(run(rto_cricos_courses(&db, &rto_code, &page)).unwrap());
+    round_trip(run(stats(&db)).unwrap());
     round_trip(run(ladder(&db, &NationalCode::parse("BSB").unwrap(), true)).unwrap());
     for tier in [Tier::Anonymous, Tier::SignedIn, Tier::L4] {
         round_trip(run(rto(&db, &rto_code, tier, &ScopeParams::default())).unwrap());
