@@ -6,6 +6,7 @@
 #![allow(async_fn_in_trait)] // Workers futures are not Send; nothing here needs them to be.
 
 pub mod access;
+pub mod admin;
 pub mod bulk;
 pub mod console;
 pub mod cricos;
