@@ -6,8 +6,9 @@ import { listWorkers, loadWorker, d1Databases, routeHosts, WRANGLER_DIR } from '
 import { migrateAll } from './migrate.mjs';
 
 /** Builds the Miniflare options for a set of loaded workers (shared with scripts/dev). */
-export function miniflareOptions(workers, { clock, outbound, bindings = {}, extraRoutes = {} } = {}) {
-  const names = new Set(workers.map((w) => w.name));
+export function miniflareOptions(workers, { clock, outbound, bindings = {}, extraRoutes = {}, alsoRunning = [] } = {}) {
+  // `alsoRunning`: names of plain workers started beside these (extraWorkers), so a binding to one is kept.
+  const names = new Set([...workers.map((w) => w.name), ...alsoRunning]);
   return workers.map((w) => {
     const serviceBindings = { ...w.options.serviceBindings };
     for (const [binding, target] of Object.entries(serviceBindings)) {
@@ -63,7 +64,7 @@ export async function startPlatform({ workers: stems, now, dir, env, outbound, b
   const plain = extraWorkers.map((w) => ({ modules: true, ...w, routes: [...(w.routes ?? []), ...localRoute(w.name)] }));
 
   const mf = new Miniflare({
-    workers: [...miniflareOptions(workers, { clock, outbound, bindings, extraRoutes }), ...plain],
+    workers: [...miniflareOptions(workers, { clock, outbound, bindings, extraRoutes, alsoRunning: plain.map((w) => w.name) }), ...plain],
     log: new Log(log),
     cf: false, // placeholder request.cf; never fetched from workers.cloudflare.com
     ...(listen ? { host: '127.0.0.1', port } : {}),

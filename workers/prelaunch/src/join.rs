@@ -1,0 +1,232 @@
+//! `/`: the landing page with the waitlist form, and its POST.
+//!
+//! A sign-up that passes the form's checks always gets the same "check your email" page
+//! (same status, same body for the same input), whether the address is new, waiting for
+//! confirmation, confirmed already, or rate-limited: the page never says which. A
+//! verification mail goes out only when a new token was stored, and it is written after
+//! the answer has left, so the answer takes the same time either way.
+//!
+//! Rate limits (`LinkLimits::default()`: 3 mails per address and 10 per requester in 15
+//! minutes) are counted from the stored tokens. A limited sign-up is still recorded
+//! (blank fields filled), just without a mail; the visitor sees the usual page, which
+//! tells them to wait a few minutes when nothing arrives.
+
+use chrono::{DateTime, Utc};
+use rtopacks_domain::keys::anonymous_client_id;
+use rtopacks_domain::signin::{Email, LinkLimits, LinkToken};
+use rtopacks_edge::bindings::{INTAKE_DB, RTOPACKS_DB};
+use rtopacks_edge::surface::{self, vars, Visit};
+use rtopacks_store::intake::{self, JoinReason, Signup};
+use rtopacks_store::prelaunch::{register_check, RegisterCheck};
+use rtopacks_store::D1Db;
+use rtopacks_web::components::FormErrors;
+use rtopacks_web::form::{self, DEFAULT_MAX_BYTES};
+use rtopacks_web::Html;
+use serde::Deserialize;
+use worker::{console_error, console_log, Context, Env};
+
+use crate::mail;
+use crate::pages::{self, Values, MAX_TEXT};
+
+/// The form's action: tokens are bound to it.
+pub const ACTION: &str = "/";
+
+/// Where the sign-ups of this worker come from (`waitlist.source`).
+const SOURCE: &str = "prelaunch";
+
+/// The waitlist form as posted. Every field defaults to empty, so a missing field is a
+/// plain-words error next to it rather than a decoding failure.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct JoinForm {
+    pub email: String,
+    pub name: String,
+    pub organisation: String,
+    pub rto_code: String,
+    pub csrf: String,
+}
+
+impl JoinForm {
+    fn values(&self) -> Values<'_> {
+        Values {
+            email: &self.email,
+            name: &self.name,
+            organisation: &self.organisation,
+            rto_code: &self.rto_code,
+        }
+    }
+}
+
+/// A form that passed its checks.
+struct Checked {
+    email: Email,
+    name: Option<String>,
+    organisation: Option<String>,
+    rto_code: Option<String>,
+}
+
+/// The optional free-text fields: stored verbatim (trimmed), bounded, one line.
+fn free_text(errors: &mut FormErrors, field: &str, what: &str, value: &str) -> Option<String> {
+    let v = value.trim();
+    if v.chars().count() > MAX_TEXT {
+        errors.add(
+            field,
+            format!("{what} is too long. Use {MAX_TEXT} characters or fewer."),
+        );
+    } else if v.chars().any(char::is_control) {
+        errors.add(
+            field,
+            format!("{what} can't contain line breaks or other control characters."),
+        );
+    }
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+/// An RTO code as the register writes it: 4 or 5 digits, leading zeros kept (`0275`).
+pub fn rto_code_shape(value: &str) -> Result<Option<String>, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if (4..=5).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(Some(v.to_owned()))
+    } else {
+        Err("An RTO code is 4 or 5 digits, like 45329. Check the code, or leave it blank.".into())
+    }
+}
+
+/// The form's checks: the address, the lengths, and the RTO code's shape and presence on
+/// the register. A register that cannot be read refuses nothing (logged).
+async fn check(env: &Env, f: &JoinForm) -> Result<Checked, FormErrors> {
+    let mut errors = FormErrors::new();
+    let email = Email::parse(&f.email)
+        .map_err(|e| errors.add("email", e.to_string()))
+        .ok();
+    let name = free_text(&mut errors, "name", "Your name", &f.name);
+    let organisation = free_text(
+        &mut errors,
+        "organisation",
+        "The organisation's name",
+        &f.organisation,
+    );
+    let rto_code = match rto_code_shape(&f.rto_code) {
+        Ok(code) => code,
+        Err(message) => {
+            errors.add("rto_code", message);
+            None
+        }
+    };
+    if let Some(code) = &rto_code {
+        match on_register(env, code).await {
+            Ok(RegisterCheck::Unknown) => errors.add(
+                "rto_code",
+                format!(
+                    "RTO {code} isn't on training.gov.au's register. Check the code, or leave it blank."
+                ),
+            ),
+            Ok(RegisterCheck::Known | RegisterCheck::Unchecked) => {}
+            Err(e) => console_error!("prelaunch: RTO code check skipped: {e}"),
+        }
+    }
+    match email {
+        Some(email) if errors.is_empty() => Ok(Checked {
+            email,
+            name,
+            organisation,
+            rto_code,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn on_register(env: &Env, code: &str) -> Result<RegisterCheck, String> {
+    let corpus = D1Db(env.d1(RTOPACKS_DB).map_err(|e| e.to_string())?);
+    register_check(&corpus, code)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The form page: a token for this visitor (a new `__Host-rtp_csrf` cookie when they had
+/// none) and the values and errors to show.
+pub fn form_page(
+    env: &Env,
+    visit: &Visit,
+    values: &Values<'_>,
+    errors: &FormErrors,
+    now: DateTime<Utc>,
+) -> Result<Html, String> {
+    let key = surface::csrf_key_from(env)?;
+    let binding = surface::csrf_binding(visit, None)?;
+    let token = key.issue(&binding.binding, ACTION, now);
+    let mut html = pages::landing(&token, values, errors).into_html();
+    if !errors.is_empty() {
+        html = html.with_status(400);
+    }
+    if let Some(cookie) = binding.set_cookie {
+        html = html.with_cookie(cookie);
+    }
+    // The page carries a per-visitor token: no shared cache may keep it.
+    Ok(html.no_store())
+}
+
+/// The requester's address as the rate limit counts it: a salted hash, never the address.
+/// The salt is derived from `CSRF_SECRET` (labelled, so the two uses never coincide).
+fn requester_hash(env: &Env, address: &str) -> String {
+    let secret = env
+        .secret(vars::CSRF_SECRET)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    anonymous_client_id(&format!("prelaunch-requester|{secret}"), address)
+}
+
+/// `POST /`.
+pub async fn submit(
+    body: &[u8],
+    env: &Env,
+    ctx: &Context,
+    visit: &Visit,
+    origin: &str,
+    now: DateTime<Utc>,
+) -> Result<Html, String> {
+    let f: JoinForm = match form::decode(body, DEFAULT_MAX_BYTES) {
+        Ok(f) => f,
+        Err(e) => return Ok(pages::unreadable(ACTION, &e)),
+    };
+    let key = surface::csrf_key_from(env)?;
+    if let Err(e) = surface::check_post(&key, visit, None, origin, Some(&f.csrf), now) {
+        return Ok(pages::refused(ACTION, &e));
+    }
+    let checked = match check(env, &f).await {
+        Ok(c) => c,
+        Err(errors) => return form_page(env, visit, &f.values(), &errors, now),
+    };
+
+    let token = LinkToken::generate().map_err(|e| e.to_string())?;
+    let ip_hash = requester_hash(env, &visit.address);
+    let signup = Signup {
+        email: &checked.email,
+        name: checked.name.as_deref(),
+        organisation: checked.organisation.as_deref(),
+        rto_code: checked.rto_code.as_deref(),
+        source: Some(SOURCE),
+        ip_hash: &ip_hash,
+    };
+    let intake_db = D1Db(env.d1(INTAKE_DB).map_err(|e| e.to_string())?);
+    let joined = intake::join_waitlist(&intake_db, &signup, &token, &LinkLimits::default(), now)
+        .await
+        .map_err(|e| e.to_string())?;
+    match joined.reason {
+        JoinReason::Issued => {
+            let message =
+                mail::verification(&mail::from_address(env), &checked.email, origin, &token);
+            ctx.wait_until(mail::deliver(env.clone(), message, now));
+        }
+        // Logged without the address: the reason is what an operator needs.
+        JoinReason::RateLimited => console_log!("prelaunch: sign-up rate-limited, no mail"),
+        JoinReason::AlreadyVerified => {}
+    }
+    Ok(pages::check_email(
+        checked.email.as_str(),
+        checked.name.as_deref(),
+    ))
+}
