@@ -8,6 +8,7 @@
 pub mod access;
 pub mod admin;
 pub mod bulk;
+pub mod claim;
 pub mod console;
 pub mod cricos;
 pub mod documents;
@@ -26,6 +27,7 @@ mod value;
 
 #[cfg(target_arch = "wasm32")]
 mod d1;
+pub mod ingest_requests;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sqlite;
 
