@@ -24,6 +24,7 @@ pub mod sync;
 pub mod tga;
 pub mod tga_cycle;
 mod value;
+pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 mod d1;
