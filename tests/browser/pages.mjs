@@ -6,6 +6,8 @@
 //   writes must be idempotent. Its own requests are not measured.
 // - `status`: the answer expected (default 200); anything else fails the run.
 // Screenshots: target/screenshots/<name>.png (1280 wide) and <name>-mobile.png (390 wide).
+import { randomBytes } from 'node:crypto';
+
 export default [
   { name: 'site-home', url: (origin) => `${origin('site')}/` },
   { name: 'workspace-home', url: (origin) => `${origin('workspace')}/` },
@@ -18,4 +20,15 @@ export default [
  * `origin(stem)` (e.g. `workspace: { WORKSPACE_URL: origin('workspace'), CSRF_SECRET: '…' }`).
  * Merged over the stack's own (TRIGGER_TOKEN, the fake register's credentials).
  */
-export const bindings = () => ({});
+export const bindings = (origin) => ({
+  // A new CSRF secret every run; ORIGIN is what each surface's Origin check compares with.
+  prelaunch: { CSRF_SECRET: secret(), ORIGIN: origin('prelaunch') },
+  workspace: { CSRF_SECRET: secret(), ORIGIN: origin('workspace'), SITE_URL: origin('site') },
+});
+const secret = () => randomBytes(32).toString('hex');
+
+/**
+ * Optional: wraps the stack's outbound handler (the upstream fakes), e.g. to serve a Cloudflare
+ * Access team's certs for the admin console: `(next) => (request) => …`.
+ */
+export const outbound = (next) => next;

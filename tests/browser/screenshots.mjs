@@ -60,7 +60,8 @@ const bindings = (origin) => {
 };
 
 const t0 = Date.now();
-const stack = await startBrowserStack({ workers: built.map((w) => w.stem), outbound: fakes.fetch, bindings, now: process.env.NOW });
+const outbound = mod.outbound ? mod.outbound(fakes.fetch) : fakes.fetch;
+const stack = await startBrowserStack({ workers: built.map((w) => w.stem), outbound, bindings, now: process.env.NOW });
 let failed = false;
 try {
   const { platform } = stack;
