@@ -69,7 +69,7 @@ export function freePort() {
  * - `workers`: wrangler stems (built with scripts/build); `extraWorkers`: plain Miniflare
  *   workers ({ name, script }) answering on `<name>.localhost`.
  * - `bindings`: per-worker vars and secrets, or a function `(origin) => bindings` for vars that
- *   name a surface's own URL (e.g. `WORKSPACE_URL: origin('workspace')`).
+ *   name a surface's own URL (e.g. `ORIGIN: origin('workspace')`).
  *
  * The stack: { platform, port, origin(stem), browser, newPage({ width, height }),
  * screenshot(page, name, { dir }), dispose() }. Each newPage() is its own browser context
