@@ -44,7 +44,7 @@ pub fn landing(csrf: &str, v: &Values<'_>, errors: &FormErrors) -> Page {
             li { strong { "Search the register:" } " qualifications, units and RTOs, with supersession shown where it applies." }
             li { strong { "Your team and documents:" } " the people at your RTO and your documents, beside your scope." }
         }
-        h2 #join-heading { "Join the waitlist" }
+        h2 #join { "Join the waitlist" }
         (errors.summary())
         (post_form("/", csrf, html! {
             (Field::new("email", "Email address")
@@ -73,9 +73,9 @@ pub fn landing(csrf: &str, v: &Values<'_>, errors: &FormErrors) -> Page {
                 .autocomplete("off")
                 .errors(errors)
                 .text())
+            p { "We use these details only to contact you about RTOpacks." }
             (submit("Join the waitlist"))
         }))
-        p { "We use these details only to contact you about RTOpacks." }
     };
     page("/", "Join the waitlist", body).heading("RTOpacks for Australian RTOs")
 }
