@@ -1,7 +1,7 @@
 // scripts/screenshots: the local stack (every built worker, as scripts/dev runs it, in memory)
 // served to headless Chromium; each page of tests/browser/pages.mjs saved at 1280 and 390 wide
 // and measured (bytes of HTML + CSS, the server's time), printed as a table.
-//   node tests/browser/screenshots.mjs [--corpus] [--pages <module>] [--out <dir>] [name ...]
+//   node tests/browser/screenshots.mjs [--no-corpus] [--pages <module>] [--out <dir>] [name ...]
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,13 +14,13 @@ import { createFakes, DEFAULT_CREDENTIALS } from '../fakes/index.mjs';
 import { startBrowserStack, SCREENSHOT_DIR } from './harness.mjs';
 import { capture, table } from './capture.mjs';
 
-const usage = 'usage: scripts/screenshots [--no-build] [--corpus] [--pages <module>] [--out <dir>] [page name ...]';
+const usage = 'usage: scripts/screenshots [--no-build] [--no-corpus] [--pages <module>] [--out <dir>] [page name ...]';
 const args = process.argv.slice(2);
-const opts = { corpus: false, pages: join(ROOT, 'tests/browser/pages.mjs'), out: SCREENSHOT_DIR, names: [] };
+const opts = { corpus: true, pages: join(ROOT, 'tests/browser/pages.mjs'), out: SCREENSHOT_DIR, names: [] };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const value = () => args[++i] ?? (console.error(`${a} needs a value\n${usage}`), process.exit(2));
-  if (a === '--corpus') opts.corpus = true;
+  if (a === '--no-corpus') opts.corpus = false;
   else if (a === '--no-build') continue; // handled by scripts/screenshots
   else if (a === '--pages') opts.pages = resolve(value());
   else if (a === '--out') opts.out = resolve(value());
