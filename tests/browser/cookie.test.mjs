@@ -70,6 +70,16 @@ test('sign-in sets __Host-rtp_session, the 303 is followed and the cookie comes 
   await page.context().close();
 });
 
+test('a form on a no-referrer page (the magic link landing) posts Origin: null, still same-origin', async () => {
+  const page = await stack.newPage();
+  await page.goto(`${stack.origin('cookiecheck')}/landing`);
+  await Promise.all([page.waitForURL(`${stack.origin('cookiecheck')}/me?**`), page.locator('#confirm').click()]);
+  assert.equal(await text(page, 'signin-fetch-site'), 'same-origin');
+  assert.equal(await text(page, 'signin-origin'), 'null', 'a CSRF rule must accept this only with Sec-Fetch-Site: same-origin');
+  assert.notEqual(await text(page, 'session'), 'none');
+  await page.context().close();
+});
+
 test('the session cookie is HttpOnly: document.cookie does not show it', async () => {
   const { page } = await signIn();
   const visible = await page.evaluate(() => document.cookie);
