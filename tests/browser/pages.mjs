@@ -13,7 +13,28 @@ export default [
   { name: 'workspace-home', url: (origin) => `${origin('workspace')}/` },
   { name: 'admin-home', url: (origin) => `${origin('admin')}/` },
   { name: 'prelaunch-home', url: (origin) => `${origin('prelaunch')}/` },
+  {
+    // The page a waitlist verification link opens (its Confirm button). Before setup the URL
+    // only names the worker; setup joins through the form and takes the link from the outbox.
+    name: 'prelaunch-verify',
+    url: (origin) => prelaunchLink ?? `${origin('prelaunch')}/verify`,
+    async setup({ page, origin, platform, viewport }) {
+      const email = `screenshots-${viewport.width}@example.edu.au`;
+      await page.goto(`${origin('prelaunch')}/`);
+      await page.getByLabel('Email address').fill(email);
+      await page.getByRole('button', { name: 'Join the waitlist' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+      prelaunchLink = null;
+      for (let i = 0; i < 500 && !prelaunchLink; i++) {
+        const mail = (await platform.outbox()).find((m) => JSON.parse(m.to_addrs).includes(email));
+        prelaunchLink = mail?.text.match(/http:\/\/\S+\/verify\?t=[\w-]+/)?.[0] ?? null;
+        if (!prelaunchLink) await new Promise((r) => setTimeout(r, 10));
+      }
+      if (!prelaunchLink) throw new Error(`prelaunch-verify: no verification mail for ${email}`);
+    },
+  },
 ];
+let prelaunchLink = null;
 
 /**
  * Vars and secrets the surfaces need in the screenshot stack, per worker stem, given
