@@ -130,14 +130,20 @@ pub fn new_binding() -> Result<String, rtopacks_domain::keys::KeyError> {
 /// from this surface: `Sec-Fetch-Site: same-origin`, `Origin` equal to `own_origin`
 /// (e.g. `https://my.rtopacks.com.au`). A request with neither header (an old browser,
 /// a script) passes; the token still has to verify.
+///
+/// `Origin: null` passes only beside `Sec-Fetch-Site: same-origin`: a form on a
+/// `Referrer-Policy: no-referrer` page (the magic-link landing pages) posts `null`, and the
+/// browser's own same-origin verdict then decides. A `null` alone is refused.
 pub fn same_origin(sec_fetch_site: Option<&str>, origin: Option<&str>, own_origin: &str) -> bool {
-    let site_ok = sec_fetch_site.is_none_or(|s| s.trim().eq_ignore_ascii_case("same-origin"));
+    let same_site = sec_fetch_site.map(|s| s.trim().eq_ignore_ascii_case("same-origin"));
     let origin_ok = origin.is_none_or(|o| {
         let o = o.trim();
-        !o.eq_ignore_ascii_case("null")
-            && o.eq_ignore_ascii_case(own_origin.trim().trim_end_matches('/'))
+        if o.eq_ignore_ascii_case("null") {
+            return same_site == Some(true);
+        }
+        o.eq_ignore_ascii_case(own_origin.trim().trim_end_matches('/'))
     });
-    site_ok && origin_ok
+    same_site != Some(false) && origin_ok
 }
 
 /// [`same_origin`] as a `Result`, for `?` in handlers.
@@ -275,6 +281,10 @@ mod tests {
         ));
         assert!(!same_origin(None, Some("https://rtopacks.com.au"), own));
         assert!(!same_origin(None, Some("null"), own));
+        // A no-referrer page's form posts Origin: null; the browser's same-origin verdict decides.
+        assert!(same_origin(Some("same-origin"), Some("null"), own));
+        assert!(!same_origin(Some("cross-site"), Some("null"), own));
+        assert!(!same_origin(Some("same-site"), Some("null"), own));
         assert!(!same_origin(Some("cross-site"), Some(own), own));
         assert_eq!(
             check_origin(Some("cross-site"), None, own),
