@@ -14,6 +14,7 @@ pub mod cricos;
 pub mod documents;
 mod error;
 pub mod identity;
+pub mod ingest_requests;
 pub mod intake;
 pub mod observatory;
 pub mod prelaunch;
@@ -28,7 +29,6 @@ pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 mod d1;
-pub mod ingest_requests;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sqlite;
 
