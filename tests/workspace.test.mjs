@@ -522,13 +522,20 @@ test('sessions end after 30 idle minutes, and after 12 hours however busy', asyn
   }
   const over = await busy.get('/');
   assert.equal(over.location, '/auth?expired=1', 'the absolute timeout');
-  // Touched at most once a minute: a burst of pages writes last_seen_at once.
+  // Touched at most once a minute: a page 30 s after the last write writes nothing.
   const s = await signIn('clock@sessions.example.edu.au');
+  const id = await sessionIdOf(s);
+  const seen = () => engine.first('SELECT last_seen_at, idle_expires_at FROM sessions WHERE id = ?1', id);
   later(2 * MINUTE);
-  for (let i = 0; i < 5; i++) await s.get('/');
-  const row = await engine.first('SELECT last_seen_at, idle_expires_at FROM sessions WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1');
-  assert.equal(row.last_seen_at, iso());
-  assert.equal(row.idle_expires_at, iso(platform.now().getTime() + 30 * MINUTE));
+  await s.get('/');
+  const touched = iso();
+  assert.deepEqual(await seen(), { last_seen_at: touched, idle_expires_at: iso(platform.now().getTime() + 30 * MINUTE) });
+  later(30_000);
+  for (let i = 0; i < 3; i++) await s.get('/');
+  assert.equal((await seen()).last_seen_at, touched, 'not written again within the minute');
+  later(31_000);
+  await s.get('/');
+  assert.deepEqual(await seen(), { last_seen_at: iso(), idle_expires_at: iso(platform.now().getTime() + 30 * MINUTE) });
 });
 
 test('sign-out revokes the session and clears the cookie', async () => {

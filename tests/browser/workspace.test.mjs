@@ -161,3 +161,35 @@ test('keyboard only: the sign-in form and the Sign in button, with labels on eve
   assert.equal(await page.locator('#tier').textContent(), 'Signed in');
   await page.context().close();
 });
+
+test('documents in the browser: upload through the form, download, delete by the button named for the file', async () => {
+  const home = stack.origin('workspace');
+  const page = await stack.newPage();
+  await page.goto(`${home}/auth?next=%2Fdocuments`);
+  await page.getByLabel('Email address').fill('kim@client.example.edu.au');
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+  await page.goto(await linkFor('kim@client.example.edu.au', 2));
+  await Promise.all([page.waitForURL(`${home}/documents`), page.getByRole('button', { name: 'Sign in' }).click()]);
+
+  // A wrong type first: the form again, the reason tied to the field.
+  await page.getByLabel('File').setInputFiles({ name: 'notes.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  assert.match(await page.locator('#document-error').textContent(), /Upload a PDF, Word/);
+
+  const pdf = Buffer.from('%PDF-1.7\n% browser upload\n%%EOF\n');
+  await page.getByLabel('File').setInputFiles({ name: 'Assessment matrix.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await Promise.all([page.waitForURL(`${home}/documents?uploaded=1`), page.getByRole('button', { name: 'Upload' }).click()]);
+  assert.match(await page.locator('main').textContent(), /Your file was uploaded\./);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Assessment matrix.pdf' }).click()]);
+  assert.equal(download.suggestedFilename(), 'Assessment matrix.pdf');
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  assert.deepEqual(Buffer.concat(chunks), pdf);
+
+  await Promise.all([page.waitForURL(`${home}/documents?deleted=1`), page.getByRole('button', { name: 'Delete Assessment matrix.pdf' }).click()]);
+  assert.match(await page.locator('main').textContent(), /The file was deleted\.[\s\S]*No files yet\./);
+  await page.context().close();
+});

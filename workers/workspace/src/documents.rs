@@ -128,9 +128,9 @@ fn row(s: &Signed, d: &Document) -> Row {
     let delete: Markup = html! {
         form method="post" action=(action) {
             (rtopacks_web::components::csrf_field(&s.csrf(&action)))
-            button.button.button-danger type="submit" {
-                "Delete" span.visually-hidden { " " (d.filename) }
-            }
+            // The name says which file; aria-label, not a hidden span, because an
+            // absolutely placed span inside the scrolling table widens a narrow page.
+            button.button.button-danger type="submit" aria-label={ "Delete " (d.filename) } { "Delete" }
         }
     };
     Row::new(vec![
