@@ -228,6 +228,12 @@ pub async fn request_link(app: &App<'_>, req: &mut Request) -> worker::Result<Re
 /// time whether or not a link was issued. Failures are logged: the visitor can only be
 /// told what every visitor is told.
 fn send_link(app: &App<'_>, email: &Email, token: &LinkToken, next: Option<&str>) {
+    if app.origin.is_empty() {
+        // Links are built from ORIGIN only (never the Host header): without it no link can
+        // be mailed, and every POST is refused by the origin check as well.
+        console_error!("workspace: ORIGIN is not set; sign-in link not sent");
+        return;
+    }
     let mut pairs = vec![("t", token.value().to_owned())];
     if let Some(n) = next {
         pairs.push(("next", n.to_owned()));
