@@ -117,6 +117,13 @@ function rowWith(html, needle) {
   return html.split(/<tr[ >]/).slice(1).find((r) => r.includes(needle)) ?? null;
 }
 
+/** A drill-down's full error text of `step` (the markup inside its element). */
+function fullError(html, step) {
+  const m = html.match(new RegExp(`<span id="error-${step}">([\\s\\S]*?)</span></dd>`));
+  assert.ok(m, `no full error for ${step}`);
+  return m[1];
+}
+
 /** The runs feed of the observatory page (not the cards or the event panels). */
 const feedOf = (html) => html.slice(html.indexOf('id="results"'), html.indexOf('id="events-heading"'));
 
@@ -250,7 +257,8 @@ test('a faulted sync (TGA answering 500) shows failed on its card, in the runs f
   const step = rowWith(detail.html, '<code>sync_training</code>');
   assert.ok(step);
   assert.match(step, /badge badge-failed">failed</);
-  assert.ok(text(step).includes(failed.error), 'the error in full');
+  assert.ok(step.includes('href="#error-sync_training"'), 'the row links its error');
+  assert.equal(text(fullError(detail.html, 'sync_training')), failed.error, 'the error in full');
   assert.match(text(step), /workflow/);
   assert.match(text(rowWith(detail.html, '<code>volume_check_orgs</code>')), /baseline/);
   assert.match(text(rowWith(detail.html, '<code>init</code>')), /complete/);
@@ -359,8 +367,9 @@ test('OBS-ALIGN-01, pending rows: a failed step behind init\'s pending seeds is 
   assert.match(detail.html, /<dt>Status<\/dt><dd><span class="badge badge-failed">failed<\/span><\/dd>/);
   const step = rowWith(detail.html, '<code>sync_orgs</code>');
   assert.match(step, /badge badge-failed">failed</);
-  assert.ok(text(step).includes(error), 'the error in full');
-  assert.ok(!step.includes('<b>upstream</b>') && step.includes('&lt;b&gt;upstream&lt;/b&gt;'), 'escaped');
+  const full = fullError(detail.html, 'sync_orgs');
+  assert.equal(text(full), error, 'the error in full');
+  assert.ok(!full.includes('<b>upstream</b>') && full.includes('&lt;b&gt;upstream&lt;/b&gt;'), 'escaped');
   assert.match(text(step), /200 0 .*1 min 00 s/);
   assert.equal((detail.html.match(/badge badge-pending">pending</g) ?? []).length, 6, 'the untouched seeds stay pending');
 });

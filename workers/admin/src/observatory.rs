@@ -400,6 +400,8 @@ pub async fn run(cx: &Ctx<'_>, run_id: &str) -> worker::Result<Html> {
     Ok(view::ok(page))
 }
 
+/// The step table keeps to one screen width: errors show their start and link to the
+/// full text below it.
 fn steps_table(steps: &[StepRow]) -> Markup {
     if steps.is_empty() {
         return empty_state("No step has been written for this run.");
@@ -413,28 +415,48 @@ fn steps_table(steps: &[StepRow]) -> Markup {
                 status_badge(&s.status),
                 number(s.records_in),
                 number(s.records_out),
-                opt_time(s.started_at.as_deref()),
-                opt_time(s.completed_at.as_deref()),
+                clock_time(s.started_at.as_deref()),
                 duration(s.duration_secs),
-                opt_text(s.error.as_deref()),
+                match &s.error {
+                    Some(e) => html! {
+                        (excerpt(e, 80)) " "
+                        a href={ "#error-" (s.step) } { "Full error" span.visually-hidden { " of " (s.step) } }
+                    },
+                    None => dash(),
+                },
             ])
         })
         .collect();
-    table(
-        "Steps in the order they were first written",
-        &[
-            "Step",
-            "Category",
-            "Status",
-            "Records in",
-            "Records out",
-            "Started",
-            "Completed",
-            "Duration",
-            "Error",
-        ],
-        &rows,
-    )
+    let errors: Vec<(&str, Markup)> = steps
+        .iter()
+        .filter_map(|s| {
+            s.error.as_deref().map(|e| {
+                (
+                    s.step.as_str(),
+                    html! { span id={ "error-" (s.step) } { (e) } },
+                )
+            })
+        })
+        .collect();
+    html! {
+        (table(
+            "Steps in the order they were first written",
+            &["Step", "Category", "Status", "Records in", "Records out", "Started", "Duration", "Error"],
+            &rows,
+        ))
+        @if !errors.is_empty() {
+            h3 { "Errors in full" }
+            (definition_list(&errors))
+        }
+    }
+}
+
+/// `16:00:05 UTC`, the date in the machine-readable value (a run's steps share its day).
+fn clock_time(iso: Option<&str>) -> Markup {
+    match iso.filter(|t| t.len() >= 19) {
+        Some(t) => html! { time datetime=(t) { (&t[11..19]) " UTC" } },
+        None => dash(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
