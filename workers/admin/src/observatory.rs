@@ -152,7 +152,8 @@ fn cards_view(cx: &Ctx<'_>, cards: &[Card]) -> Markup {
                     @if card.stale {
                         p { strong { "Stale: " } "nothing has been written to this run for 30 minutes." }
                     }
-                    p { "Latest run " (run_link(&card.run_id)) ", started " (time(&card.started_at)) }
+                    p { "Latest run:" br; (run_link(&card.run_id)) }
+                    p { "Started " (time(&card.started_at)) }
                     @if let Some(step) = &card.last_step {
                         p { "Last step: " code { (step) } }
                     }
