@@ -8,12 +8,17 @@
 // - without the token, Chromium gets the plain refusal page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../harness/workers.mjs';
 import { startBrowserStack } from './harness.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from '../fakes/index.mjs';
 import { createAccess, HEADER } from '../harness/access.mjs';
 import { settled } from '../harness/expect.mjs';
 
 const TOKEN = 'browser-trigger-token';
+// With the workspace built, the deactivation is shown blocking a real link request.
+const WORKSPACE = existsSync(join(ROOT, 'wrangler/workspace.toml')) && existsSync(join(ROOT, 'workers/workspace/build/index_bg.wasm'));
 const OPERATOR = 'tim@rtopacks.com.au';
 let stack, access, fakes, ops;
 
@@ -21,7 +26,7 @@ before(async () => {
   fakes = createFakes({ size: 'small', baseDate: '2026-11-21T16:00:00Z', now: () => stack?.platform.now() ?? new Date('2026-11-21T16:00:00Z') });
   access = createAccess({ now: () => stack.platform.now(), email: OPERATOR });
   stack = await startBrowserStack({
-    workers: ['tga-sync', 'internal-api', 'admin'],
+    workers: ['tga-sync', 'internal-api', 'admin', ...(WORKSPACE ? ['workspace'] : [])],
     now: '2026-11-21T16:00:00Z',
     outbound: access.outbound(fakes.fetch),
     bindings: (origin) => ({
@@ -29,6 +34,7 @@ before(async () => {
         TGA_PAGE_SIZE: '12', TGA_REFRESH_PER_CYCLE: '12' },
       'internal-api': { ...access.vars(), ANON_SALT: 'salt' },
       admin: { ...access.vars(), ORIGIN: origin('admin'), CSRF_SECRET: 'admin-browser-csrf-secret-0123456789', TRIGGER_TOKEN: TOKEN },
+      workspace: { ORIGIN: origin('workspace'), CSRF_SECRET: 'workspace-browser-csrf-secret-0123456789', ANON_SALT: 'salt' },
     }),
   });
   ops = stack.platform.d1('ops-db');
@@ -79,7 +85,18 @@ test('the observatory shows a failed run\'s step with its error after a faulted 
   await page.context().close();
 });
 
-test('allowlist: add an entry and deactivate it through the page', async () => {
+/** Asks the workspace for a sign-in link in the browser; the page is the same either way. */
+async function requestLink(email) {
+  const page = await stack.newPage();
+  await page.goto(`${stack.origin('workspace')}/auth`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+  await page.context().close();
+  return (await stack.platform.d1('engine-db-oc').first('SELECT count(*) AS n FROM magic_link_tokens WHERE email = ?1', email)).n;
+}
+
+test('allowlist: add an entry and deactivate it through the page; the deactivation blocks a new link', async () => {
   stack.platform.setClock('2026-11-28T18:00:00Z');
   const page = await operatorPage();
   const origin = stack.origin('admin');
@@ -98,6 +115,7 @@ test('allowlist: add an entry and deactivate it through the page', async () => {
   const entry = page.getByRole('row').filter({ hasText: 'kim@alpha.edu.au' });
   assert.match(await entry.textContent(), /Kim <Alpha RTO>/);
   assert.match(await entry.textContent(), /active/);
+  if (WORKSPACE) assert.equal(await requestLink('kim@alpha.edu.au'), 1, 'allowed: a link is issued');
 
   await Promise.all([
     page.waitForURL(`${origin}/access?done=deactivated`),
@@ -110,6 +128,7 @@ test('allowlist: add an entry and deactivate it through the page', async () => {
   const row = await ops.first("SELECT active, deactivated_at FROM access_allowlist WHERE value = 'kim@alpha.edu.au'");
   assert.deepEqual(row, { active: 0, deactivated_at: '2026-11-28T18:00:00Z' });
   await page.context().close();
+  if (WORKSPACE) assert.equal(await requestLink('kim@alpha.edu.au'), 1, 'deactivated: no new link (same page)');
 });
 
 test('without an Access token Chromium gets the plain refusal page', async () => {
