@@ -518,9 +518,9 @@ pub const ROUTES: &[RouteSpec] = &[
         operation_id: "getStats",
         summary: "The corpus at a glance",
         description: "How many current qualifications, units, skill sets, accredited \
-                      courses and training packages, RTOs and CRICOS providers and courses the \
-                      mirror holds, as counted by the newest weekly sync (`counted_at`). Every \
-                      figure is null until the first sync has finished.",
+                      courses and training packages and RTOs the mirror holds, as counted by the \
+                      newest weekly sync (`counted_at`; null until the first has finished), and \
+                      the CRICOS providers and courses as they stand.",
         path_param: None,
         query: &[],
         answer: "Stats",

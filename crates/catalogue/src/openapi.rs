@@ -673,8 +673,8 @@ fn schemas() -> Value {
         (
             "Stats",
             object(
-                "The corpus at a glance, as the newest weekly sync counted it. Every figure \
-                 is null until the first sync has finished.",
+                "The corpus at a glance: the training.gov.au figures as the newest weekly \
+                 sync counted them (null until it has finished), CRICOS as it stands.",
                 vec![
                     (
                         "qualifications",
@@ -708,8 +708,14 @@ fn schemas() -> Value {
                             "RTOs whose full register detail is mirrored.",
                         ),
                     ),
-                    ("cricos_providers", nullable(integer())),
-                    ("cricos_courses", nullable(integer())),
+                    (
+                        "cricos_providers",
+                        described(nullable(integer()), "CRICOS providers, as they stand."),
+                    ),
+                    (
+                        "cricos_courses",
+                        described(nullable(integer()), "CRICOS courses, as they stand."),
+                    ),
                     (
                         "counted_at",
                         described(text(), "When the figures were counted (ISO 8601, UTC)."),

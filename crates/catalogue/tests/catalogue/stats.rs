@@ -33,8 +33,26 @@ fn the_newest_snapshot_gives_the_figures_and_their_date() {
     let s = run(stats(&db)).unwrap();
     assert_eq!(s.qualifications, Some(15));
     assert_eq!(
-        s.cricos_courses, None,
+        s.training_packages, None,
         "a figure the snapshot lacks stays absent"
+    );
+    assert_eq!(s.cricos_courses, Some(3), "CRICOS is counted as it stands");
+}
+
+#[test]
+fn cricos_figures_are_live_not_the_snapshots() {
+    let db = fixture::db();
+    // The snapshot said 3 courses; a course withdrawn since is not counted.
+    run(db.run(Statement::new(
+        "UPDATE cricos_courses SET deleted_at = '2026-12-01T18:00:00Z' WHERE course_code = '099367G'",
+    )))
+    .unwrap();
+    let s = run(stats(&db)).unwrap();
+    assert_eq!((s.cricos_providers, s.cricos_courses), (Some(2), Some(2)));
+    assert_eq!(
+        s.qualifications,
+        Some(14),
+        "the TGA figures stay the snapshot's"
     );
 }
 
@@ -44,6 +62,7 @@ fn before_the_first_snapshot_every_figure_is_absent() {
     let s = run(stats(&db)).unwrap();
     assert_eq!(s.qualifications, None);
     assert_eq!(s.counted_at, None);
+    assert_eq!((s.cricos_providers, s.cricos_courses), (Some(0), Some(0)));
     assert_eq!(s.freshness.synced_at, None);
     assert!(s.freshness.sources.is_empty());
 }
@@ -54,35 +73,93 @@ struct PlanRow {
 }
 
 #[test]
-fn the_figures_are_read_through_the_snapshot_index_not_counted() {
+fn the_figures_are_one_indexed_row_and_two_index_only_counts_in_one_round_trip() {
     let db = fixture::db();
-    let stmt = stats_statement();
-    let plan: Vec<String> =
-        run(db.all::<PlanRow>(Statement::new(format!("EXPLAIN QUERY PLAN {}", stmt.sql))))
-            .unwrap()
-            .into_iter()
-            .map(|r| r.detail)
-            .collect();
+    let stmts = stats_statements();
+    let plans: Vec<Vec<String>> = stmts
+        .iter()
+        .map(|stmt| {
+            run(db.all::<PlanRow>(Statement::new(format!("EXPLAIN QUERY PLAN {}", stmt.sql))))
+                .unwrap()
+                .into_iter()
+                .map(|r| r.detail)
+                .collect()
+        })
+        .collect();
+    // The snapshot: one step down the snapshot_at index, no sort.
     assert!(
-        plan.iter()
+        plans[0]
+            .iter()
             .all(|d| !d.starts_with("SCAN") && !d.contains("TEMP B-TREE")),
-        "{plan:#?}"
+        "{:#?}",
+        plans[0]
     );
     assert!(
-        plan.iter()
+        plans[0]
+            .iter()
             .any(|d| d.contains("USING COVERING INDEX tga_snapshots_snapshot_at")),
-        "max(snapshot_at) is one step down the index: {plan:#?}"
+        "{:#?}",
+        plans[0]
     );
-    for table in [
-        "tga_training_components",
-        "tga_organisations",
-        "cricos_courses",
-    ] {
+    // CRICOS: index entries of the live partial indexes only, never the rows.
+    for index in ["cricos_institutions_live", "cricos_courses_live"] {
         assert!(
-            !stmt.sql.contains(&format!("FROM {table}")),
-            "stats never counts {table}"
+            plans[1]
+                .iter()
+                .any(|d| d.contains(&format!("USING COVERING INDEX {index}"))),
+            "{index}: {:#?}",
+            plans[1]
         );
     }
+    assert!(
+        plans[1]
+            .iter()
+            .filter(|d| d.starts_with("SCAN") && !d.contains("CONSTANT ROW"))
+            .all(|d| d.contains("COVERING INDEX")),
+        "{:#?}",
+        plans[1]
+    );
+    for stmt in &stmts {
+        for table in ["tga_training_components", "tga_organisations", "rtos"] {
+            assert!(
+                !stmt.sql.contains(&format!("FROM {table}")),
+                "stats never counts {table}"
+            );
+        }
+    }
+    // One round trip for both.
+    struct Trips<'a>(&'a rtopacks_store::sqlite::SqliteDb, std::cell::Cell<usize>);
+    impl Db for Trips<'_> {
+        async fn all<T: serde::de::DeserializeOwned>(
+            &self,
+            s: Statement,
+        ) -> Result<Vec<T>, rtopacks_store::StoreError> {
+            self.1.set(self.1.get() + 1);
+            self.0.all(s).await
+        }
+        async fn run(
+            &self,
+            s: Statement,
+        ) -> Result<rtopacks_store::RunMeta, rtopacks_store::StoreError> {
+            self.0.run(s).await
+        }
+        async fn batch(
+            &self,
+            s: Vec<Statement>,
+        ) -> Result<Vec<rtopacks_store::RunMeta>, rtopacks_store::StoreError> {
+            self.0.batch(s).await
+        }
+        async fn all_batch(
+            &self,
+            s: Vec<Statement>,
+        ) -> Result<Vec<Vec<serde_json::Value>>, rtopacks_store::StoreError> {
+            self.1.set(self.1.get() + 1);
+            self.0.all_batch(s).await
+        }
+    }
+    let t = Trips(&db, std::cell::Cell::new(0));
+    run(stats(&t)).unwrap();
+    assert_eq!(t.1.get(), 1);
 }
 
 #[test]

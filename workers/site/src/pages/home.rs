@@ -24,6 +24,7 @@ pub async fn show(ctx: &Ctx<'_>) -> Html {
         Some(s) => Some(s),
         None => match ctx.catalogue::<Stats>("/catalogue/stats").await {
             Ok(s) => {
+                // Cached once there is a snapshot: before it, every visit asks again.
                 if ctx.anonymous() && s.counted_at.is_some() {
                     ctx.cache.put(STATS_KEY, &s).await;
                 }
@@ -59,25 +60,17 @@ pub async fn show(ctx: &Ctx<'_>) -> Html {
 }
 
 fn figures(stats: Option<&Stats>) -> Markup {
-    let Some(s) = stats.filter(|s| s.counted_at.is_some()) else {
+    let Some(s) = stats else {
         return html! {
-            p.empty { "The figures appear once the first weekly sync from training.gov.au has finished." }
+            p.empty { "The figures can't be shown just now. Search works all the same." }
         };
     };
     let items: [(Option<i64>, &str, &str); 7] = [
         (s.qualifications, "qualification", "qualifications"),
         (s.units, "unit of competency", "units of competency"),
         (s.skill_sets, "skill set", "skill sets"),
-        (
-            s.accredited_courses,
-            "accredited course",
-            "accredited courses",
-        ),
-        (
-            s.current_rtos,
-            "registered training organisation",
-            "registered training organisations",
-        ),
+        (s.accredited_courses, "accredited course", "accredited courses"),
+        (s.current_rtos, "registered training organisation", "registered training organisations"),
         (s.cricos_courses, "CRICOS course", "CRICOS courses"),
         (s.training_packages, "training package", "training packages"),
     ];
@@ -89,6 +82,9 @@ fn figures(stats: Option<&Stats>) -> Markup {
                     li { strong { (text::count(n)) } (if n == 1 { one } else { many }) }
                 }
             }
+        }
+        @if s.counted_at.is_none() {
+            p.empty { "The training.gov.au figures appear once the first weekly sync has finished." }
         }
         (view::freshness(&s.freshness))
     }
