@@ -47,7 +47,32 @@ export default [
   { name: 'admin-user', url: (origin) => `${origin('admin')}/users/usr_admin_screens`, setup: adminOperator },
   { name: 'admin-keys', url: (origin) => `${origin('admin')}/keys`, setup: adminOperator },
   { name: 'admin-refused', url: (origin) => `${origin('admin')}/`, status: 403 },
+  // The public site. Codes come from the corpus the stack filled (siteCodes, in setup).
+  { name: 'site-search', url: (origin) => `${origin('site')}/search?q=certificate&type=qualification` },
+  { name: 'site-qualification', url: (origin) => `${origin('site')}/qualifications/${siteCode.qualification}`, setup: siteCodes },
+  { name: 'site-superseded', url: (origin) => `${origin('site')}/qualifications/${siteCode.superseded}`, setup: siteCodes },
+  { name: 'site-rto', url: (origin) => `${origin('site')}/rtos/${siteCode.rto}`, setup: siteCodes },
+  { name: 'site-claim', url: (origin) => `${origin('site')}/rtos/${siteCode.rto}/claim`, setup: siteCodes },
+  { name: 'site-waitlist', url: (origin) => `${origin('site')}/waitlist` },
+  { name: 'site-not-found', url: (origin) => `${origin('site')}/units/ZZZ99999`, status: 404 },
 ];
+
+/** The site's example codes: a qualification with units, RTOs and CRICOS courses, a superseded
+ * one, and the enriched RTO with the most scope. Read only; the same every viewport. */
+const siteCode = { qualification: 'BSB50420', superseded: 'BSB51918', rto: '45329' };
+async function siteCodes({ platform }) {
+  const one = async (sql) => Object.values((await platform.d1('rtopacks-db').first(sql)) ?? {})[0];
+  siteCode.qualification = (await one(`SELECT c.code FROM tga_training_components c
+    WHERE c.component_type = 'Qualification' AND c.is_current = 1
+      AND EXISTS (SELECT 1 FROM tga_qualification_units g WHERE g.qualification_code = c.code)
+    ORDER BY (SELECT count(*) FROM cricos_courses cc WHERE cc.vet_national_code = c.code) DESC,
+      (SELECT count(*) FROM rto_scope s WHERE s.component_code = c.code) DESC, c.code LIMIT 1`)) ?? siteCode.qualification;
+  siteCode.superseded = (await one(`SELECT m.code FROM tga_component_mappings m
+    JOIN tga_training_components c ON c.code = m.code AND c.component_type = 'Qualification'
+    ORDER BY m.code LIMIT 1`)) ?? siteCode.superseded;
+  siteCode.rto = (await one(`SELECT rto_code FROM rto_scope WHERE rto_code IN (SELECT rto_code FROM rtos WHERE enriched = 1)
+    GROUP BY rto_code ORDER BY count(*) DESC, rto_code LIMIT 1`)) ?? siteCode.rto;
+}
 let prelaunchLink = null;
 
 /**
@@ -112,6 +137,7 @@ export const bindings = (origin) => ({
   // trust the screenshot run's own Access team.
   admin: { ...adminAccess.vars(), CSRF_SECRET: secret(), ORIGIN: origin('admin') },
   'internal-api': adminAccess.vars(),
+  site: { CSRF_SECRET: secret(), ORIGIN: origin('site'), WORKSPACE_URL: origin('workspace'), ENVIRONMENT: 'dev' },
 });
 const secret = () => randomBytes(32).toString('hex');
 
