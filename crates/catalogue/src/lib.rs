@@ -90,7 +90,7 @@ pub use rto::{
 };
 pub use scope::{Offering, OfferingRto};
 pub use search::{search, Hit, SearchParams, SearchResults};
-pub use stats::{stats, stats_statement, Stats};
+pub use stats::{stats, stats_statements, Stats};
 pub use tier::{ContactKind, Tier};
 pub use verify::{verify, ScopeCheck, Verification};
 pub use vocab::{AqfLevel, Kind, State, Status};
