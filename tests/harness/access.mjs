@@ -7,8 +7,8 @@
 //   fetch(url, { headers: { 'Cf-Access-Jwt-Assertion': access.jwt({ email: 'tim@…' }) } });
 //   access.jwt({ exp: 0 }), access.jwt({}, { key: 'impostor' }), access.jwt({ aud: ['other'] })
 //
-// `access.jwks` is the document itself, for a worker that takes it in ACCESS_JWKS (a local
-// stack with no team to fetch from), and `access.certFetches` counts the fetches.
+// `access.jwks` is the document itself, and `access.certFetches` counts the fetches. The local
+// stack (tests/harness/dev.mjs) uses the same team as Cloudflare Access's stand-in.
 import { createSign, generateKeyPairSync } from 'node:crypto';
 
 const b64u = (s) => Buffer.from(s).toString('base64url');
