@@ -61,28 +61,6 @@ pub async fn page(env: &Env, visit: &Visit, now: DateTime<Utc>) -> Result<Html, 
     }
 }
 
-/// The visit as the CSRF rule should see it. The Confirm form sits on a page served with
-/// `Referrer-Policy: no-referrer`, and browsers then send `Origin: null` with its POST (the
-/// Fetch standard serialises the origin as null under that policy; Chromium does). When
-/// `Sec-Fetch-Site: same-origin` is present (set by the browser, never by a page's
-/// script) it already proves where the POST came from, so that null says nothing and is
-/// set aside. A null Origin without it is still refused, and the token is checked as ever.
-fn without_policy_null_origin(visit: &Visit) -> Visit {
-    let same_origin = visit
-        .sec_fetch_site
-        .as_deref()
-        .is_some_and(|s| s.trim().eq_ignore_ascii_case("same-origin"));
-    let null = visit
-        .origin
-        .as_deref()
-        .is_some_and(|o| o.trim().eq_ignore_ascii_case("null"));
-    let mut checked = visit.clone();
-    if same_origin && null {
-        checked.origin = None;
-    }
-    checked
-}
-
 /// `POST /verify`.
 pub async fn confirm(
     body: &[u8],
@@ -96,8 +74,9 @@ pub async fn confirm(
         Err(e) => return Ok(pages::unreadable(ACTION, &e)),
     };
     let key = surface::csrf_key_from(env)?;
-    let checked = without_policy_null_origin(visit);
-    if let Err(e) = surface::check_post(&key, &checked, None, origin, Some(&f.csrf), now) {
+    // The Confirm page is no-referrer, so its POST carries `Origin: null`: the shared rule
+    // (rtopacks_web::csrf::same_origin) lets Sec-Fetch-Site: same-origin decide then.
+    if let Err(e) = surface::check_post(&key, visit, None, origin, Some(&f.csrf), now) {
         return Ok(pages::refused(ACTION, &e));
     }
     let Some(hash) = hash_presented(&f.t) else {
