@@ -15,7 +15,7 @@
 //! | [`supersession_impact`] | the RTOs still carrying a superseded code, and whether they have its replacement |
 //! | [`cricos_courses`] | CRICOS courses whose VET National Code is a code, paged |
 //! | [`rto_cricos_courses`] | the CRICOS courses of an RTO's provider, paged |
-//! | [`stats()`] | the corpus at a glance (the newest weekly snapshot's figures) |
+//! | [`stats()`] | the corpus at a glance: the newest weekly snapshot's figures, CRICOS as it stands |
 //!
 //! Rules every function keeps:
 //! * **Input is parsed first.** Codes arrive as domain newtypes ([`NationalCode`],

@@ -203,7 +203,7 @@ fn offering_rows(items: &[OfferingRto]) -> Vec<Row> {
                 html! { a href={ "/rtos/" (r.rto_code) } { (r.rto_code) } },
                 html! { (r.name.as_deref().unwrap_or("")) },
                 html! { (view::state(r.state).unwrap_or("")) },
-                html! { (r.extent.description.as_deref().unwrap_or("")) @if r.is_implicit { " (through a qualification)" } },
+                html! { (r.extent.description.as_deref().or(r.extent.code.as_deref()).unwrap_or("—")) @if r.is_implicit { " (through a qualification)" } },
             ])
         })
         .collect()
