@@ -69,8 +69,16 @@ fn figures(stats: Option<&Stats>) -> Markup {
         (s.qualifications, "qualification", "qualifications"),
         (s.units, "unit of competency", "units of competency"),
         (s.skill_sets, "skill set", "skill sets"),
-        (s.accredited_courses, "accredited course", "accredited courses"),
-        (s.current_rtos, "registered training organisation", "registered training organisations"),
+        (
+            s.accredited_courses,
+            "accredited course",
+            "accredited courses",
+        ),
+        (
+            s.current_rtos,
+            "registered training organisation",
+            "registered training organisations",
+        ),
         (s.cricos_courses, "CRICOS course", "CRICOS courses"),
         (s.training_packages, "training package", "training packages"),
     ];
