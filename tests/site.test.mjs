@@ -7,6 +7,7 @@
 // names rendered as text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { startPlatform } from './harness/platform.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from './fakes/index.mjs';
 import { settled } from './harness/expect.mjs';
@@ -504,6 +505,41 @@ test('an RTO page: names, status, registration, addresses, web addresses, contac
     assert.equal(all.status, 200);
     assert.ok(all.text.includes(`<td>${course.course_code}</td>`));
   }
+});
+
+test('a session cookie is forwarded: a signed-in visitor sees organisation contacts, and is never cached; an expired one is cleared', async () => {
+  // A live workspace session (as the workspace would have made it) for a user without an org.
+  const token = 'siteSessionToken_0123456789abcdefghijklmnopqr';
+  await engine.run("INSERT INTO users (id, email, status, created_at) VALUES ('usr_site_reader', 'reader@example.edu.au', 'active', ?1)", iso());
+  await engine.run(
+    `INSERT INTO sessions (id, token_hash, user_id, created_at, idle_expires_at, absolute_expires_at)
+     VALUES ('ses_site_reader', ?1, 'usr_site_reader', ?2, '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z')`,
+    createHash('sha256').update(token).digest('hex'), iso());
+  const code = await corpus.first(`SELECT rto_code FROM rto_contacts GROUP BY rto_code
+    HAVING sum(first_name IS NULL AND last_name IS NULL AND email IS NOT NULL) > 0 ORDER BY rto_code LIMIT 1`);
+  const orgContact = await corpus.first(`SELECT email FROM rto_contacts WHERE rto_code = ?1
+    AND first_name IS NULL AND last_name IS NULL AND email IS NOT NULL ORDER BY email LIMIT 1`, code.rto_code);
+  const signedIn = new Visitor();
+  signedIn.jar.set('__Host-rtp_session', token);
+  const page = await signedIn.get(`/rtos/${code.rto_code}`);
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes(orgContact.email), 'the signed-in tier sees organisation contacts');
+  const anonymous = await new Visitor().get(`/rtos/${code.rto_code}`);
+  assert.ok(!anonymous.text.includes(orgContact.email), 'the anonymous tier does not');
+  // A signed-in visitor's searches are neither read from nor written to the cache.
+  const keys = (await kv.list({ prefix: 'search:' })).keys.length;
+  for (let i = 0; i < 2; i++) {
+    const res = await signedIn.get('/search?q=session+only+search');
+    assert.equal(res.headers.get('x-rtopacks-cache'), 'miss');
+  }
+  assert.equal((await kv.list({ prefix: 'search:' })).keys.length, keys);
+  // A session internal-api no longer honours: the page still answers, anonymously, and the
+  // cookie is cleared.
+  await engine.run("UPDATE sessions SET revoked_at = ?1, revoke_reason = 'sign_out' WHERE id = 'ses_site_reader'", iso());
+  const expired = await signedIn.get(`/rtos/${code.rto_code}`);
+  assert.equal(expired.status, 200);
+  assert.ok(!expired.text.includes(orgContact.email));
+  assert.equal(signedIn.jar.get('__Host-rtp_session'), undefined, 'the session cookie was cleared');
 });
 
 test('an unenriched RTO is queued for enrichment once per window, however many visit', async () => {
