@@ -9,7 +9,9 @@ import { ROOT, routeHosts } from './workers.mjs';
 import { loadWorkers, miniflareOptions } from './platform.mjs';
 import { migrateAll, applyTracked } from './migrate.mjs';
 import { randomBytes } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
 import { createFakes, DEFAULT_CREDENTIALS } from '../fakes/index.mjs';
+import { createAccess } from './access.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -45,16 +47,59 @@ const secrets = Object.fromEntries(workers.map((w) => [w.stem, { TRIGGER_TOKEN: 
 // tga-sync signs its SOAP calls with the fake register's account.
 if (secrets['tga-sync']) Object.assign(secrets['tga-sync'], { TGA_USERNAME: DEFAULT_CREDENTIALS.username, TGA_PASSWORD: DEFAULT_CREDENTIALS.password });
 
+// The browser surfaces: each on http://<stem>.localhost:<port> (Chromium and Firefox treat
+// *.localhost as a secure context, so the __Host- cookies work over http), a CSRF key new
+// for every run, and mailed links pointing back here (record mode: the outbox has them).
+for (const w of workers) {
+  if (w.config.vars?.ORIGIN === undefined) continue;
+  Object.assign((secrets[w.stem] ??= {}), {
+    ORIGIN: `http://${localHost(w)}:${port}`,
+    CSRF_SECRET: randomBytes(32).toString('base64url'),
+  });
+}
+if (secrets.site) secrets.site.WORKSPACE_URL = `http://workspace.localhost:${port}`;
+if (secrets.workspace) secrets.workspace.SITE_URL = `http://site.localhost:${port}`;
+
+// Cloudflare Access stand-in. In production Access signs the operator in before a request
+// reaches admin (and admin verifies the token itself). Here a local team's keys are served
+// to the workers through the outbound fakes, and the proxy on the public port below signs
+// every admin.localhost request in as DEV_OPERATOR, as Access would.
+const operator = process.env.DEV_OPERATOR ?? 'operator@rtopacks.com.au';
+const access = createAccess({
+  team: 'rtopacks-local.cloudflareaccess.com', aud: 'aud-local-admin', email: operator,
+  now: () => (process.env.NOW ? new Date(process.env.NOW) : new Date()),
+});
+const accessHosts = new Set(workers.filter((w) => w.stem === 'admin').map(localHost));
+for (const stem of ['admin', 'internal-api']) {
+  if (byStem(stem)) Object.assign((secrets[stem] ??= {}), access.vars());
+}
+function byStem(stem) { return workers.find((w) => w.stem === stem); }
+
 const mf = new Miniflare({
-  workers: miniflareOptions(workers, { clock, extraRoutes, outbound: fakes.fetch, bindings: secrets }),
+  workers: miniflareOptions(workers, { clock, extraRoutes, outbound: access.outbound(fakes.fetch), bindings: secrets }),
   host,
-  port,
+  port: 0, // behind the proxy below
   defaultPersistRoot: join(ROOT, '.wrangler/state/v3'),
   unsafeTriggerHandlers: true, // GET /cdn-cgi/handler/scheduled?cron=... fires a worker's cron
   cf: false,
   log: new Log(LogLevel.INFO),
 });
-await mf.ready;
+const inner = await mf.ready;
+
+// The public port: a plain pass-through to Miniflare, except that a request for admin gets
+// a fresh Access token (any token the client sent is dropped: only the stand-in signs).
+const proxy = createServer((req, res) => {
+  const headers = { ...req.headers };
+  delete headers['cf-access-jwt-assertion'];
+  if (accessHosts.has((req.headers.host ?? '').split(':')[0])) headers['cf-access-jwt-assertion'] = access.jwt();
+  const upstream = httpRequest(
+    { host: inner.hostname, port: inner.port, method: req.method, path: req.url, headers },
+    (r) => { res.writeHead(r.statusCode, r.headers); r.pipe(res); },
+  );
+  upstream.on('error', (e) => { res.writeHead(502, { 'content-type': 'text/plain' }); res.end(`local stack: ${e.message}`); });
+  req.pipe(upstream);
+});
+await new Promise((resolve, reject) => proxy.once('error', reject).listen(port, host, resolve));
 
 const getDb = (d) => mf.getD1Database(d.bindings[0].binding, d.bindings[0].worker);
 for (const [name, files] of Object.entries(await migrateAll(databases, getDb))) {
@@ -70,7 +115,6 @@ for (const d of databases) {
 // TGA register (tga-sync), then the enriched layer once it is in (enrich-sync), and CRICOS.
 const corpusDb = await getDb(databases.find((d) => d.name === 'rtopacks-db'));
 const opsDb = await getDb(databases.find((d) => d.name === 'ops-db'));
-const byStem = (stem) => workers.find((w) => w.stem === stem);
 const fire = async (w) => (await mf.getWorker(w.name)).scheduled({ cron: w.config.triggers.crons[0] });
 const empty = async (table) => (await corpusDb.prepare(`SELECT count(*) AS n FROM ${table}`).first()).n === 0;
 if (byStem('cricos-sync') && await empty('cricos_institutions')) {
@@ -113,8 +157,20 @@ console.log(`BACKFILL-01:    TRIGGER_TOKEN=${triggerToken} scripts/backfill`);
 console.log(`API/MCP key:    TRIGGER_TOKEN=${triggerToken} scripts/keys --local issue --kind api --owner you@example.com`);
 console.log(`  then:         curl -H 'Host: api.rtopacks.com.au' -H 'Authorization: Bearer <key>' '${base}/api/v1/search?q=hospitality'`);
 console.log(`Upstream fakes: ${size} corpus (scripts/dev --full for real scale)`);
+const surface = (stem, what) => byStem(stem) && console.log(`${what.padEnd(15)} http://${stem}.localhost:${port}/`);
+surface('site', 'Public site:');
+surface('workspace', 'Workspace:');
+surface('admin', 'Admin console:');
+surface('prelaunch', 'Prelaunch:');
+if (byStem('workspace')) {
+  console.log(`  sign in:      allowlist yourself in the admin console (Access), request a link at /auth,`);
+  console.log(`                then open it from ops-db email_outbox (mail is recorded, never sent):`);
+  console.log(`                npx wrangler d1 execute ops-db --local --persist-to .wrangler/state -c wrangler/admin.toml \\`);
+  console.log(`                  --command "SELECT text FROM email_outbox ORDER BY created_at DESC LIMIT 1"`);
+}
+if (accessHosts.size) console.log(`  admin:        signed in by the local Access stand-in as ${operator} (DEV_OPERATOR)`);
 console.log('\nCtrl-C to stop.');
 
-const stop = async () => { await mf.dispose(); process.exit(0); };
+const stop = async () => { proxy.close(); await mf.dispose(); process.exit(0); };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
