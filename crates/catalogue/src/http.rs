@@ -89,6 +89,7 @@ pub enum RouteId {
     PackageLadder,
     Rto,
     RtoCricosCourses,
+    RtoImpact,
     Verify,
     Stats,
 }
@@ -485,6 +486,28 @@ pub const ROUTES: &[RouteSpec] = &[
         answer: "RtoCricosCourses",
     },
     RouteSpec {
+        id: RouteId::RtoImpact,
+        method: "GET",
+        path: "/rtos/{code}/impact",
+        group: "impact",
+        operation_id: "getRtoImpact",
+        summary: "Supersession impact on an RTO's scope",
+        description: "The superseded and deleted components on the RTO's current scope \
+                      (explicit items, not units implied by a qualification), by component \
+                      code, each with its direct successors (E/N and notes), its current \
+                      replacements with the whole path's equivalence, and which of those the \
+                      RTO already has on scope.",
+        path_param: Some(Param {
+            name: "code",
+            ty: ParamType::RtoCode,
+            required: true,
+            description: "An RTO code: 1 to 8 digits (e.g. 45329).",
+            example: "45329",
+        }),
+        query: &[CURSOR, PER_PAGE],
+        answer: "RtoImpact",
+    },
+    RouteSpec {
         id: RouteId::Verify,
         method: "GET",
         path: "/verify",
@@ -631,6 +654,10 @@ pub enum Route {
         code: RtoCode,
         page: Page,
     },
+    RtoImpact {
+        code: RtoCode,
+        page: Page,
+    },
     Verify {
         code: NationalCode,
         rto: Option<RtoCode>,
@@ -649,6 +676,7 @@ impl Route {
             Route::Ladder { .. } => RouteId::PackageLadder,
             Route::Rto { .. } => RouteId::Rto,
             Route::RtoCricosCourses { .. } => RouteId::RtoCricosCourses,
+            Route::RtoImpact { .. } => RouteId::RtoImpact,
             Route::Verify { .. } => RouteId::Verify,
             Route::Stats => RouteId::Stats,
         }
@@ -675,7 +703,9 @@ impl Route {
             | Route::CricosCourses { code, .. }
             | Route::Verify { code, .. } => Some(code.as_str()),
             Route::Ladder { package, .. } => Some(package.as_str()),
-            Route::Rto { code, .. } | Route::RtoCricosCourses { code, .. } => Some(code.as_str()),
+            Route::Rto { code, .. }
+            | Route::RtoCricosCourses { code, .. }
+            | Route::RtoImpact { code, .. } => Some(code.as_str()),
         }
     }
 
@@ -1141,6 +1171,10 @@ pub fn route(method: &str, path: &str, query: &str) -> Result<Route, RouteError>
             code: path_code(code, RtoCode::parse)?,
             page: q.page("cursor", "per_page")?,
         },
+        RouteId::RtoImpact => Route::RtoImpact {
+            code: path_code(code, RtoCode::parse)?,
+            page: q.page("cursor", "per_page")?,
+        },
         RouteId::Stats => Route::Stats,
         RouteId::Verify => {
             let code = q.required("code", "the national code to verify (e.g. BSB50420)")?;
@@ -1217,6 +1251,7 @@ async fn answer(db: &impl Db, route: &Route, tier: Tier) -> Result<Value, Catalo
         Route::RtoCricosCourses { code, page } => {
             json_of(crate::rto_cricos_courses(db, code, page).await?)
         }
+        Route::RtoImpact { code, page } => json_of(crate::rto_impact(db, code, page).await?),
         Route::Verify { code, rto } => json_of(crate::verify(db, code, rto.as_ref()).await?),
         Route::Stats => json_of(crate::stats(db).await?),
     }
@@ -1278,6 +1313,7 @@ mod tests {
             RouteId::PackageLadder,
             RouteId::Rto,
             RouteId::RtoCricosCourses,
+            RouteId::RtoImpact,
             RouteId::Verify,
             RouteId::Stats,
         ];

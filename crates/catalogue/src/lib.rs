@@ -62,6 +62,7 @@ mod page;
 pub mod query;
 mod reads;
 mod rto;
+mod rto_impact;
 mod scope;
 mod search;
 mod stats;
@@ -88,6 +89,7 @@ pub use rto::{
     rto, Address, Contact, CricosProvider, DatedName, Extent, LegalName, Registration, RtoDetail,
     ScopeItem, ScopeListing, ScopeParams, WebAddress,
 };
+pub use rto_impact::{rto_impact, AffectedItem, RtoImpact};
 pub use scope::{Offering, OfferingRto};
 pub use search::{search, Hit, SearchParams, SearchResults};
 pub use stats::{stats, stats_statements, Stats};

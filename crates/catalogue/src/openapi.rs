@@ -641,6 +641,56 @@ fn schemas() -> Value {
             ),
         ),
         (
+            "RtoImpact",
+            object(
+                "Supersession impact on an RTO's scope: the superseded and deleted components \
+                 on its current explicit scope, a page at a time.",
+                vec![
+                    ("rto_code", string()),
+                    ("rto_name", text()),
+                    (
+                        "total",
+                        described(integer(), "Affected components across all pages."),
+                    ),
+                    ("items", array(schema_ref("AffectedItem"))),
+                    ("per_page", integer()),
+                    (
+                        "next_cursor",
+                        described(
+                            text(),
+                            "Pass as the cursor for the next page; null on the last page.",
+                        ),
+                    ),
+                    ("freshness", schema_ref("Freshness")),
+                ],
+                &[],
+            ),
+        ),
+        (
+            "AffectedItem",
+            object(
+                "A component on the RTO's scope that is no longer current.",
+                vec![
+                    ("code", string()),
+                    ("title", text()),
+                    ("kind", nullable(kind())),
+                    ("component_type", nullable(schema_ref("ComponentType"))),
+                    ("status", status()),
+                    ("extent", schema_ref("Extent")),
+                    ("superseded_by", array(schema_ref("Link"))),
+                    ("replacements", array(schema_ref("Replacement"))),
+                    (
+                        "replacements_on_scope",
+                        described(
+                            array(string()),
+                            "The replacements the RTO already has on current scope.",
+                        ),
+                    ),
+                ],
+                &[],
+            ),
+        ),
+        (
             "CricosCourses",
             object(
                 "The CRICOS courses whose VET National Code is a component.",
@@ -1075,6 +1125,7 @@ mod tests {
             Route::Ladder { .. } => "ladder",
             Route::Rto { .. } => "rto",
             Route::RtoCricosCourses { .. } => "rto_cricos_courses",
+            Route::RtoImpact { .. } => "rto_impact",
             Route::Verify { .. } => "verify",
             Route::Stats => "stats",
         }
@@ -1173,6 +1224,7 @@ mod tests {
             "ladder",
             "rto",
             "rto_cricos_courses",
+            "rto_impact",
             "verify",
             "stats",
         ]

@@ -47,11 +47,11 @@ pub struct ScopeCheck {
 }
 
 #[derive(Deserialize)]
-struct RtoRow {
-    name: Option<String>,
-    status: Option<Status>,
-    synced_at: Option<String>,
-    found: i64,
+pub(crate) struct RtoRow {
+    pub(crate) name: Option<String>,
+    pub(crate) status: Option<Status>,
+    pub(crate) synced_at: Option<String>,
+    pub(crate) found: i64,
 }
 
 #[derive(Deserialize)]
@@ -113,7 +113,7 @@ pub async fn verify(
 }
 
 /// The RTO's name and status, read with the component (see [`scope_check`]).
-fn rto_statement(rto: &RtoCode) -> Statement {
+pub(crate) fn rto_statement(rto: &RtoCode) -> Statement {
     Statement::new(format!(
         "SELECT COALESCE(o.trading_name, o.legal_name, r.trading_name, r.legal_name) AS name,
            CASE WHEN o.code IS NULL THEN NULL ELSE {ORGANISATION_STATUS_SQL} END AS status,

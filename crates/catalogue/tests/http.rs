@@ -336,6 +336,32 @@ fn every_route_answers_its_documented_shape() {
     assert_eq!(v["qualifications"], 14);
     assert_eq!(v["counted_at"], "2026-11-21T18:00:00Z");
 
+    // Supersession impact on an RTO's scope: what it carries that is no longer current,
+    // and whether it already has the replacement.
+    let v = h.ok("/rtos/45329/impact");
+    let codes = Happy::codes(&v, "/items", "code");
+    assert!(
+        codes.contains(&"BSB51918".to_owned()) && codes.contains(&"TAE40116".to_owned()),
+        "{codes:?}"
+    );
+    assert!(!codes.contains(&"BSB50420".to_owned()), "current items are not affected");
+    let item = |code: &str| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == code)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(item("BSB51918")["replacements_on_scope"], json!(["BSB50420"]));
+    assert_eq!(item("TAE40116")["replacements"][0]["equivalence"], "N");
+    assert_eq!(item("TAE40116")["replacements_on_scope"], json!([]));
+    let first = h.ok("/rtos/45329/impact?per_page=1");
+    assert_eq!(first["items"].as_array().unwrap().len(), 1);
+    assert_eq!(first["total"], v["total"]);
+    assert!(first["next_cursor"].is_string());
+
     // Verify, with and without an RTO.
     let v = h.ok("/verify?code=BSB51918&rto=45329");
     assert_eq!(v["is_current"], false);

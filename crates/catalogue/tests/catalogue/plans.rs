@@ -165,6 +165,11 @@ fn every_statement_reaches_rows_through_keys_and_indexes() {
         }),
         cost(4, 2)
     );
+    // The RTO, count and page; every item's chain; the replacements held.
+    assert_eq!(
+        checked(&db, |d| run(rto_impact(d, &rto_code, &page)).unwrap()).round_trips,
+        3
+    );
     assert_eq!(
         checked(&db, |d| run(offered_by(d, &bsb50420, &page)).unwrap()),
         cost(3, 1)

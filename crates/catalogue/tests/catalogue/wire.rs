@@ -28,6 +28,7 @@ fn every_answer_decodes_from_its_own_json() {
     assert!(impact.superseded_by.iter().any(|l| l.equivalence.is_some()));
     round_trip(impact);
     round_trip(run(verify(&db, &tae40116, Some(&rto_code))).unwrap());
+    round_trip(run(rto_impact(&db, &rto_code, &page)).unwrap());
     round_trip(run(offered_by(&db, &bsb50420, &page)).unwrap());
     round_trip(run(cricos_courses(&db, &bsb50420, &page)).unwrap());
     round_trip(run(rto_cricos_courses(&db, &rto_code, &page)).unwrap());
