@@ -284,6 +284,44 @@ impl EmailTransport for ResendFetch {
     }
 }
 
+/// The sender when `EMAIL_FROM` is not set.
+pub const DEFAULT_FROM: &str = "RTOpacks <noreply@rtopacks.com.au>";
+
+/// `EMAIL_FROM`, or [`DEFAULT_FROM`].
+#[cfg(target_arch = "wasm32")]
+pub fn from_address(env: &worker::Env) -> String {
+    env.var(crate::bindings::vars::EMAIL_FROM)
+        .map(|v| v.to_string())
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_FROM.to_owned())
+}
+
+/// Send `message` (outbox, then Resend in send mode) after the answer has left
+/// (`waitUntil`): a request that mails and one that does not take the same time to answer,
+/// which the sign-in and sign-up pages need (they answer alike whether or not a link went
+/// out). A failure is logged under `who`; the visitor is only ever told what everyone is.
+#[cfg(target_arch = "wasm32")]
+pub fn deliver_later(
+    ctx: &worker::Context,
+    env: &worker::Env,
+    message: EmailMessage,
+    now: DateTime<Utc>,
+    who: &'static str,
+) {
+    let env = env.clone();
+    ctx.wait_until(async move {
+        let ops = match env.d1(crate::bindings::OPS_DB) {
+            Ok(db) => rtopacks_store::D1Db(db),
+            Err(e) => return worker::console_error!("{who}: mail: {e}"),
+        };
+        let (mode, transport) = from_env(&env);
+        if let Err(e) = send(&ops, &transport, mode, &message, now).await {
+            worker::console_error!("{who}: mail not sent: {e}");
+        }
+    });
+}
+
 /// The mode and transport a worker's environment configures.
 #[cfg(target_arch = "wasm32")]
 pub fn from_env(env: &worker::Env) -> (EmailMode, ResendFetch) {

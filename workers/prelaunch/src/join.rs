@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use rtopacks_domain::keys::anonymous_client_id;
 use rtopacks_domain::signin::{Email, LinkLimits, LinkToken};
 use rtopacks_edge::bindings::{INTAKE_DB, RTOPACKS_DB};
+use rtopacks_edge::email;
 use rtopacks_edge::surface::{self, vars, Visit};
 use rtopacks_store::intake::{self, JoinReason, Signup};
 use rtopacks_store::prelaunch::{register_check, RegisterCheck};
@@ -65,23 +66,6 @@ struct Checked {
     rto_code: Option<String>,
 }
 
-/// The optional free-text fields: stored verbatim (trimmed), bounded, one line.
-fn free_text(errors: &mut FormErrors, field: &str, what: &str, value: &str) -> Option<String> {
-    let v = value.trim();
-    if v.chars().count() > MAX_TEXT {
-        errors.add(
-            field,
-            format!("{what} is too long. Use {MAX_TEXT} characters or fewer."),
-        );
-    } else if v.chars().any(char::is_control) {
-        errors.add(
-            field,
-            format!("{what} can't contain line breaks or other control characters."),
-        );
-    }
-    (!v.is_empty()).then(|| v.to_owned())
-}
-
 /// An RTO code as the register writes it: 4 or 5 digits, leading zeros kept (`0275`).
 pub fn rto_code_shape(value: &str) -> Result<Option<String>, String> {
     let v = value.trim();
@@ -102,12 +86,12 @@ async fn check(env: &Env, f: &JoinForm) -> Result<Checked, FormErrors> {
     let email = Email::parse(&f.email)
         .map_err(|e| errors.add("email", e.to_string()))
         .ok();
-    let name = free_text(&mut errors, "name", "Your name", &f.name);
-    let organisation = free_text(
-        &mut errors,
+    let name = errors.one_line("name", "Your name", &f.name, MAX_TEXT);
+    let organisation = errors.one_line(
         "organisation",
         "The organisation's name",
         &f.organisation,
+        MAX_TEXT,
     );
     let rto_code = match rto_code_shape(&f.rto_code) {
         Ok(code) => code,
@@ -218,8 +202,8 @@ pub async fn submit(
     match joined.reason {
         JoinReason::Issued => {
             let message =
-                mail::verification(&mail::from_address(env), &checked.email, origin, &token);
-            ctx.wait_until(mail::deliver(env.clone(), message, now));
+                mail::verification(&email::from_address(env), &checked.email, origin, &token);
+            email::deliver_later(ctx, env, message, now, "prelaunch: verification");
         }
         // Logged without the address: the reason is what an operator needs.
         JoinReason::RateLimited => console_log!("prelaunch: sign-up rate-limited, no mail"),

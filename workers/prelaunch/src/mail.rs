@@ -1,15 +1,8 @@
-//! The verification email, and its delivery after the page has been answered.
+//! The verification email (delivered after the page has been answered:
+//! `rtopacks_edge::email::deliver_later`).
 
-use chrono::{DateTime, Utc};
 use rtopacks_domain::email::EmailMessage;
 use rtopacks_domain::signin::{Email, LinkToken, LINK_TTL};
-use rtopacks_edge::bindings::{vars, OPS_DB};
-use rtopacks_edge::email;
-use rtopacks_store::D1Db;
-use worker::{console_error, Env};
-
-/// Sender when `EMAIL_FROM` is not set.
-const DEFAULT_FROM: &str = "RTOpacks <noreply@rtopacks.com.au>";
 
 /// The link in the mail: the configured origin (never the Host header) and the token.
 pub fn link(origin: &str, token: &LinkToken) -> String {
@@ -44,31 +37,5 @@ pub fn verification(from: &str, to: &Email, origin: &str, token: &LinkToken) -> 
         tags: vec![("category".to_owned(), "prelaunch-verify".to_owned())],
         // It carries a credential: the outbox drops the body once the provider has it.
         secret_body: true,
-    }
-}
-
-/// `EMAIL_FROM`, or the default sender.
-pub fn from_address(env: &Env) -> String {
-    env.var(vars::EMAIL_FROM)
-        .map(|v| v.to_string())
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_FROM.to_owned())
-}
-
-/// Write the message to the outbox and, in send mode, deliver it. Runs after the answer
-/// has left (`waitUntil`), so a sign-up that mails and one that does not (verified or
-/// rate-limited address) take the same time to answer.
-pub async fn deliver(env: Env, message: EmailMessage, now: DateTime<Utc>) {
-    let ops = match env.d1(OPS_DB) {
-        Ok(db) => D1Db(db),
-        Err(e) => {
-            console_error!("prelaunch: verification mail: {OPS_DB}: {e}");
-            return;
-        }
-    };
-    let (mode, transport) = email::from_env(&env);
-    if let Err(e) = email::send(&ops, &transport, mode, &message, now).await {
-        console_error!("prelaunch: verification mail not sent: {e}");
     }
 }

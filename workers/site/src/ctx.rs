@@ -132,10 +132,10 @@ impl<'a> Ctx<'a> {
         anonymous_client_id(&format!("site-requester|{secret}"), &self.visit.address)
     }
 
-    /// Run `future` after the reply has left (mail delivery), so answers that mail and
-    /// answers that do not take the same time.
-    pub fn after<F: std::future::Future<Output = ()> + 'static>(&self, future: F) {
-        self.worker_ctx.wait_until(future);
+    /// Mail `message` after the reply has left, so answers that mail and answers that do
+    /// not take the same time.
+    pub fn mail(&self, message: rtopacks_domain::email::EmailMessage) {
+        rtopacks_edge::email::deliver_later(self.worker_ctx, self.env, message, self.now, "site");
     }
 
     /// The reply with the cookies this request gathered.

@@ -1,28 +1,12 @@
 //! The site's two mails, each carrying a single-use link (so `secret_body`: the outbox
-//! drops the body once the provider has it), and their delivery after the reply.
+//! drops the body once the provider has it); `Ctx::mail` delivers them after the reply.
 //!
 //! Nothing a visitor typed goes into a mail but the address it is sent to, so a form
 //! cannot put words of someone's choosing into a mail from RTOpacks to a stranger. Links
 //! start with `ORIGIN`, never the Host header.
 
-use chrono::{DateTime, Utc};
 use rtopacks_domain::email::EmailMessage;
 use rtopacks_domain::signin::{Email, LinkToken, LINK_TTL};
-use rtopacks_edge::bindings::{vars, OPS_DB};
-use rtopacks_edge::email;
-use rtopacks_store::D1Db;
-use worker::{console_error, Env};
-
-/// Sender when `EMAIL_FROM` is not set.
-const DEFAULT_FROM: &str = "RTOpacks <noreply@rtopacks.com.au>";
-
-pub fn from_address(env: &Env) -> String {
-    env.var(vars::EMAIL_FROM)
-        .map(|v| v.to_string())
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_FROM.to_owned())
-}
 
 fn message(
     kind: &str,
@@ -98,16 +82,4 @@ pub fn waitlist(from: &str, to: &Email, origin: &str, token: &LinkToken) -> Emai
         text,
         token,
     )
-}
-
-/// Outbox first, then (send mode only) Resend. Runs after the reply has left.
-pub async fn deliver(env: Env, message: EmailMessage, now: DateTime<Utc>) {
-    let ops = match env.d1(OPS_DB) {
-        Ok(db) => D1Db(db),
-        Err(e) => return console_error!("site: mail: {OPS_DB}: {e}"),
-    };
-    let (mode, transport) = email::from_env(&env);
-    if let Err(e) = email::send(&ops, &transport, mode, &message, now).await {
-        console_error!("site: mail not sent: {e}");
-    }
 }

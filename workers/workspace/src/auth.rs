@@ -22,10 +22,9 @@ use rtopacks_domain::signin::{
     LINK_TTL,
 };
 use rtopacks_domain::time::iso;
-use rtopacks_edge::bindings::{vars as edge_vars, OPS_DB};
 use rtopacks_edge::email;
 use rtopacks_store::signin::{self, NewLink, NewSession};
-use rtopacks_store::{identity, workspace, D1Db};
+use rtopacks_store::{identity, workspace};
 use rtopacks_web::components::{post_form, submit, Field, FormErrors};
 use rtopacks_web::cookie::{host_cookie, SESSION_COOKIE};
 use rtopacks_web::form::Query;
@@ -244,14 +243,9 @@ fn send_link(app: &App<'_>, email: &Email, token: &LinkToken, next: Option<&str>
         Query::from_pairs(pairs).href("/auth/verify")
     );
     let minutes = LINK_TTL.num_minutes();
-    let from = app
-        .env
-        .var(edge_vars::EMAIL_FROM)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| "RTOpacks <noreply@rtopacks.com.au>".to_owned());
     let msg = EmailMessage {
         idempotency_key: format!("workspace-sign-in:{}", token.hash()),
-        from,
+        from: email::from_address(app.env),
         to: vec![email.as_str().to_owned()],
         subject: "Your RTOpacks Workspace sign-in link".to_owned(),
         text: format!(
@@ -265,21 +259,7 @@ fn send_link(app: &App<'_>, email: &Email, token: &LinkToken, next: Option<&str>
         tags: vec![("category".to_owned(), "workspace_sign_in".to_owned())],
         secret_body: true,
     };
-    let env = app.env.clone();
-    let now = app.now;
-    app.ctx.wait_until(async move {
-        let ops = match env.d1(OPS_DB) {
-            Ok(db) => D1Db(db),
-            Err(e) => {
-                console_error!("workspace: sign-in email: {e}");
-                return;
-            }
-        };
-        let (mode, transport) = email::from_env(&env);
-        if let Err(e) = email::send(&ops, &transport, mode, &msg, now).await {
-            console_error!("workspace: sign-in email: {e}");
-        }
-    });
+    email::deliver_later(app.ctx, app.env, msg, app.now, "workspace: sign-in");
 }
 
 /// The page for a link that cannot be used (unknown, used, expired): plain words and a

@@ -25,6 +25,31 @@ impl FormErrors {
         }
     }
 
+    /// An optional one-line text field (a name, an organisation): trimmed, at most
+    /// `max_chars`, no line breaks or other control characters; a problem is recorded
+    /// against `field` in plain words naming `what`. `None` when left blank.
+    pub fn one_line(
+        &mut self,
+        field: &str,
+        what: &str,
+        value: &str,
+        max_chars: usize,
+    ) -> Option<String> {
+        let v = value.trim();
+        if v.chars().count() > max_chars {
+            self.add(
+                field,
+                format!("{what} is too long. Use {max_chars} characters or fewer."),
+            );
+        } else if v.chars().any(char::is_control) {
+            self.add(
+                field,
+                format!("{what} can't contain line breaks or other control characters."),
+            );
+        }
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.items
             .iter()
@@ -255,6 +280,24 @@ impl<'a> Field<'a> {
 mod tests {
     use super::*;
     use crate::components::hostile;
+
+    #[test]
+    fn one_line_fields_are_trimmed_bounded_and_single_line() {
+        let mut e = FormErrors::new();
+        assert_eq!(
+            e.one_line("name", "Your name", "  Ada  ", 5),
+            Some("Ada".into())
+        );
+        assert_eq!(e.one_line("org", "The organisation", "   ", 5), None);
+        assert!(e.is_empty());
+        e.one_line("name", "Your name", "Adalovelace", 5);
+        e.one_line("org", "The organisation", "A\nB", 5);
+        assert_eq!(
+            e.get("name"),
+            Some("Your name is too long. Use 5 characters or fewer.")
+        );
+        assert!(e.get("org").unwrap().contains("line breaks"));
+    }
 
     #[test]
     fn a_plain_field_is_labelled() {

@@ -21,6 +21,7 @@ use rtopacks_domain::signin::{
     LINK_TTL,
 };
 use rtopacks_edge::bindings::{ENGINE_DB, OPS_DB, RTOPACKS_DB};
+use rtopacks_edge::email;
 use rtopacks_store::claim::{self as store, ClaimEvidence, ClaimLink};
 use rtopacks_store::signin::{
     allow_claimed, complete_claim, mirror_org, request_link, ClaimAccess, ClaimRequest, NewLink,
@@ -235,14 +236,14 @@ pub async fn request(ctx: &Ctx<'_>, raw: &str, body: &[u8]) -> Result<Html, Stri
         .map_err(|e| e.to_string())?;
     if outcome.issued {
         let message = mail::claim(
-            &mail::from_address(ctx.env),
+            &email::from_address(ctx.env),
             &email,
             &ctx.origin,
             &token,
             code.as_str(),
             &name,
         );
-        ctx.after(mail::deliver(ctx.env.clone(), message, ctx.now));
+        ctx.mail(message);
     } else {
         worker::console_log!(
             "site: claim link for {code} not issued: {:?}",

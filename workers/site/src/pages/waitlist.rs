@@ -24,6 +24,7 @@ use serde::Deserialize;
 use crate::ctx::Ctx;
 use crate::mail;
 use crate::view::{self, page};
+use rtopacks_edge::email;
 
 pub const PATH: &str = "/waitlist";
 pub const VERIFY: &str = "/waitlist/verify";
@@ -116,23 +117,6 @@ pub fn show(ctx: &Ctx<'_>) -> Result<Html, String> {
     form_page(ctx, &JoinForm::default(), &FormErrors::new())
 }
 
-/// One line of free text: trimmed, bounded, no control characters.
-fn free_text(errors: &mut FormErrors, field: &str, what: &str, value: &str) -> Option<String> {
-    let v = value.trim();
-    if v.chars().count() > MAX_TEXT {
-        errors.add(
-            field,
-            format!("{what} is too long. Use {MAX_TEXT} characters or fewer."),
-        );
-    } else if v.chars().any(char::is_control) {
-        errors.add(
-            field,
-            format!("{what} can't contain line breaks or other control characters."),
-        );
-    }
-    (!v.is_empty()).then(|| v.to_owned())
-}
-
 /// `POST /waitlist`.
 pub async fn join(ctx: &Ctx<'_>, body: &[u8]) -> Result<Html, String> {
     let f: JoinForm = match form::decode(body, DEFAULT_MAX_BYTES) {
@@ -146,12 +130,12 @@ pub async fn join(ctx: &Ctx<'_>, body: &[u8]) -> Result<Html, String> {
     let email = Email::parse(&f.email)
         .map_err(|e| errors.add("email", e.to_string()))
         .ok();
-    let name = free_text(&mut errors, "name", "Your name", &f.name);
-    let organisation = free_text(
-        &mut errors,
+    let name = errors.one_line("name", "Your name", &f.name, MAX_TEXT);
+    let organisation = errors.one_line(
         "organisation",
         "The organisation's name",
         &f.organisation,
+        MAX_TEXT,
     );
     let rto_code = match f.rto_code.trim() {
         "" => None,
@@ -189,8 +173,8 @@ pub async fn join(ctx: &Ctx<'_>, body: &[u8]) -> Result<Html, String> {
     .await
     .map_err(|e| e.to_string())?;
     if joined.token_issued() {
-        let message = mail::waitlist(&mail::from_address(ctx.env), &email, &ctx.origin, &token);
-        ctx.after(mail::deliver(ctx.env.clone(), message, ctx.now));
+        let message = mail::waitlist(&email::from_address(ctx.env), &email, &ctx.origin, &token);
+        ctx.mail(message);
     }
     // New, pending, verified or rate-limited: the same answer.
     Ok(Html::redirect_see_other(&format!("{PATH}?sent=1")))
