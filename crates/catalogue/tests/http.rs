@@ -344,7 +344,10 @@ fn every_route_answers_its_documented_shape() {
         codes.contains(&"BSB51918".to_owned()) && codes.contains(&"TAE40116".to_owned()),
         "{codes:?}"
     );
-    assert!(!codes.contains(&"BSB50420".to_owned()), "current items are not affected");
+    assert!(
+        !codes.contains(&"BSB50420".to_owned()),
+        "current items are not affected"
+    );
     let item = |code: &str| {
         v["items"]
             .as_array()
@@ -354,7 +357,10 @@ fn every_route_answers_its_documented_shape() {
             .cloned()
             .unwrap()
     };
-    assert_eq!(item("BSB51918")["replacements_on_scope"], json!(["BSB50420"]));
+    assert_eq!(
+        item("BSB51918")["replacements_on_scope"],
+        json!(["BSB50420"])
+    );
     assert_eq!(item("TAE40116")["replacements"][0]["equivalence"], "N");
     assert_eq!(item("TAE40116")["replacements_on_scope"], json!([]));
     let first = h.ok("/rtos/45329/impact?per_page=1");
