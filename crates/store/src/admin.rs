@@ -13,7 +13,7 @@ use rtopacks_domain::signin::{Email, Role};
 use rtopacks_domain::time::iso;
 use serde::{Deserialize, Serialize};
 
-use crate::signin::{ClientRow, UserRow};
+use crate::signin::{ClientRaw, ClientRow, UserRow, CLIENT_COLUMNS};
 use crate::{Db, Statement, StoreError};
 
 /// Rows of the client list the organisations page shows.
@@ -295,45 +295,19 @@ pub async fn sessions_of_user(
 // ---------------------------------------------------------------------------------------
 // Clients
 
-#[derive(Deserialize)]
-struct ClientRaw {
-    rto_code: String,
-    is_client: i64,
-    client_since: Option<String>,
-    client_status: String,
-    plan: Option<String>,
-    is_test: i64,
-    created_at: String,
-    updated_at: String,
-}
-
 /// Every `rto_clients` row (at most [`CLIENTS_LIMIT`]): active clients first, then by the
 /// latest change.
 pub async fn clients(ops: &impl Db) -> Result<Vec<ClientRow>, StoreError> {
     let rows: Vec<ClientRaw> = ops
         .all(
-            Statement::new(
-                "SELECT rto_code, is_client, client_since, client_status, plan, is_test,
-                        created_at, updated_at
-                   FROM rto_clients
+            Statement::new(format!(
+                "SELECT {CLIENT_COLUMNS} FROM rto_clients
                   ORDER BY (is_client = 1 AND client_status = 'active') DESC,
                            updated_at DESC, rto_code
-                  LIMIT ?1",
-            )
+                  LIMIT ?1"
+            ))
             .bind(i64::from(CLIENTS_LIMIT)),
         )
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ClientRow {
-            rto_code: r.rto_code,
-            is_client: r.is_client == 1,
-            client_since: r.client_since,
-            client_status: r.client_status,
-            plan: r.plan,
-            is_test: r.is_test == 1,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
-        .collect())
+    Ok(rows.into_iter().map(ClientRow::from).collect())
 }

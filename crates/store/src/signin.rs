@@ -899,8 +899,13 @@ pub struct ClientRow {
     pub updated_at: String,
 }
 
+/// The columns of a [`ClientRow`], as [`ClientRaw`] reads them.
+pub(crate) const CLIENT_COLUMNS: &str =
+    "rto_code, is_client, client_since, client_status, plan, is_test, created_at, updated_at";
+
+/// An `rto_clients` row as stored (flags as 0/1).
 #[derive(Deserialize)]
-struct ClientRaw {
+pub(crate) struct ClientRaw {
     rto_code: String,
     is_client: i64,
     client_since: Option<String>,
@@ -911,28 +916,32 @@ struct ClientRaw {
     updated_at: String,
 }
 
+impl From<ClientRaw> for ClientRow {
+    fn from(r: ClientRaw) -> Self {
+        ClientRow {
+            rto_code: r.rto_code,
+            is_client: r.is_client == 1,
+            client_since: r.client_since,
+            client_status: r.client_status,
+            plan: r.plan,
+            is_test: r.is_test == 1,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
 /// The client card of an RTO code, if it has one.
 pub async fn client(ops: &impl Db, rto_code: &RtoCode) -> Result<Option<ClientRow>, StoreError> {
     let row: Option<ClientRaw> = ops
         .first(
-            Statement::new(
-                "SELECT rto_code, is_client, client_since, client_status, plan, is_test,
-                        created_at, updated_at
-                   FROM rto_clients WHERE rto_code = ?1",
-            )
+            Statement::new(format!(
+                "SELECT {CLIENT_COLUMNS} FROM rto_clients WHERE rto_code = ?1"
+            ))
             .bind(rto_code.as_str()),
         )
         .await?;
-    Ok(row.map(|r| ClientRow {
-        rto_code: r.rto_code,
-        is_client: r.is_client == 1,
-        client_since: r.client_since,
-        client_status: r.client_status,
-        plan: r.plan,
-        is_test: r.is_test == 1,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-    }))
+    Ok(row.map(ClientRow::from))
 }
 
 /// Make an RTO an active client (what the runbook does by hand in SQL), with every
