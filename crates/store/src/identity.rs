@@ -68,20 +68,26 @@ impl Caller {
     }
 }
 
-/// The live session whose `token_hash` is `token_hash` at `now` (ISO, bound).
-pub fn find_session_statement(token_hash: &str, now: &str) -> Statement {
-    Statement::new(
-        "SELECT s.id AS session_id, s.user_id AS user_id,
-                COALESCE(s.org_id, u.org_id) AS org_id, o.rto_code AS rto_code
-           FROM sessions s
+/// What a live session is, in one place for every reader (internal-api's tier
+/// resolution, the workspace's sign-in check): the session `s` whose token hash is ?1,
+/// unrevoked, before both its idle and absolute expiry at ?2 (ISO, bound), of an active
+/// user `u`, with the org `o` it resolves to (the session's, else the user's).
+pub(crate) const LIVE_SESSION_FROM: &str = "FROM sessions s
            JOIN users u ON u.id = s.user_id
            LEFT JOIN orgs o ON o.id = COALESCE(s.org_id, u.org_id)
           WHERE s.token_hash = ?1
             AND s.revoked_at IS NULL
             AND s.idle_expires_at > ?2
             AND s.absolute_expires_at > ?2
-            AND u.status = 'active'",
-    )
+            AND u.status = 'active'";
+
+/// The live session whose `token_hash` is `token_hash` at `now` (ISO, bound).
+pub fn find_session_statement(token_hash: &str, now: &str) -> Statement {
+    Statement::new(format!(
+        "SELECT s.id AS session_id, s.user_id AS user_id,
+                COALESCE(s.org_id, u.org_id) AS org_id, o.rto_code AS rto_code
+           {LIVE_SESSION_FROM}"
+    ))
     .bind(token_hash)
     .bind(now)
 }

@@ -373,20 +373,14 @@ impl LiveSession {
 /// The live session of a token hash (unrevoked, before both expiries, user active). The
 /// allowlist is not consulted: deactivating an entry blocks new links only.
 pub fn live_session_statement(token_hash: &str, now: DateTime<Utc>) -> Statement {
-    Statement::new(
+    Statement::new(format!(
         "SELECT s.id AS session_id, s.user_id AS user_id, u.email AS email,
                 u.display_name AS display_name, COALESCE(s.org_id, u.org_id) AS org_id,
                 o.name AS org_name, o.rto_code AS rto_code, s.created_at AS created_at,
                 s.idle_expires_at AS idle_expires_at, s.absolute_expires_at AS absolute_expires_at
-           FROM sessions s
-           JOIN users u ON u.id = s.user_id
-           LEFT JOIN orgs o ON o.id = COALESCE(s.org_id, u.org_id)
-          WHERE s.token_hash = ?1
-            AND s.revoked_at IS NULL
-            AND s.idle_expires_at > ?2
-            AND s.absolute_expires_at > ?2
-            AND u.status = 'active'",
-    )
+           {}",
+        crate::identity::LIVE_SESSION_FROM
+    ))
     .bind(token_hash)
     .bind(iso(now))
 }
