@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { startPlatform } from './harness/platform.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from './fakes/index.mjs';
 import { settled } from './harness/expect.mjs';
+import { Visitor as BaseVisitor, QUIET_SEC02, mails as mailsIn, mailsTo as mailsToIn } from './harness/visitor.mjs';
 
 const ORIGIN = 'https://site.localhost';
 const WORKSPACE = 'https://workspace.localhost';
@@ -36,13 +37,7 @@ export default {
 
 // internal-api's SEC-02 would take these fast visitors for scrapers; only the thresholds
 // change, every request is still scored and logged.
-const SEC02_RELAXED = {
-  SEC02_VELOCITY_AMBER_PER_MINUTE: '100000', SEC02_VELOCITY_RED_PER_MINUTE: '100001',
-  SEC02_SEQUENTIAL_AMBER_RUN: '100000', SEC02_SEQUENTIAL_RED_RUN: '100001',
-  SEC02_TIMING_AMBER_STREAK: '100000', SEC02_TIMING_RED_STREAK: '100001',
-  SEC02_BREADTH_AMBER_GROUPS: '50', SEC02_BREADTH_RED_GROUPS: '51',
-  SEC02_AMBER_DELAY_MS: '0', SEC02_AMBER_MAX_DELAY_MS: '0',
-};
+const SEC02_RELAXED = QUIET_SEC02;
 
 let platform, fakes, corpus, ops, engine, intake, kv;
 const codes = {};
@@ -51,66 +46,15 @@ const iso = (d = platform.now()) => new Date(d).toISOString().replace(/\.\d{3}Z$
 const later = (ms) => platform.setClock(new Date(platform.now().getTime() + ms));
 const HOUR = 3_600_000;
 
-let visitors = 0;
-/** A browser, reduced to a cookie jar and an address. */
-class Visitor {
-  constructor(ip = `10.1.${++visitors >> 8}.${visitors & 255}`) {
-    this.ip = ip;
-    this.jar = new Map();
-    this.last = null;
-  }
-  cookieHeader() {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  async request(method, path, { body, headers = {} } = {}) {
-    const res = await platform.fetch(`${ORIGIN}${path}`, {
-      method,
-      body,
-      redirect: 'manual',
-      headers: { 'CF-Connecting-IP': this.ip, ...(this.jar.size ? { Cookie: this.cookieHeader() } : {}), ...headers },
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = c.split(';');
-      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
-      if (attrs.some((a) => /^\s*Max-Age=0\s*$/i.test(a))) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    const text = method === 'HEAD' ? '' : await res.text();
-    const page = { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
-    if (res.headers.get('content-type')?.startsWith('text/html')) this.last = page;
-    return page;
-  }
-  get(path, opts) {
-    return this.request('GET', path, opts);
-  }
-  token(action, page = this.last) {
-    const re = new RegExp(`action="${action.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"[^>]*><input type="hidden" name="csrf" value="([^"]*)"`);
-    return page?.text.match(re)?.[1];
-  }
-  post(action, fields = {}, { csrf = this.token(action), site: fetchSite = 'same-origin', origin = ORIGIN, headers = {} } = {}) {
-    const form = new URLSearchParams({ ...(csrf == null ? {} : { csrf }), ...fields });
-    return this.request('POST', action, {
-      body: form.toString(),
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        ...(fetchSite ? { 'Sec-Fetch-Site': fetchSite } : {}),
-        ...(origin ? { Origin: origin } : {}),
-        ...headers,
-      },
-    });
+/** A visitor of the site (tests/harness/visitor.mjs), through the platform's routing. */
+class Visitor extends BaseVisitor {
+  constructor(ip) {
+    super((url, init) => platform.fetch(url, init), ORIGIN, ip ? { ip } : {});
   }
 }
 
-const mailsTo = (email) => ops.all('SELECT * FROM email_outbox WHERE to_addrs = ?1 ORDER BY created_at, rowid', JSON.stringify([email]));
-/** Waits until `email` has `count` mails (written after the answer, in waitUntil). */
-async function mails(email, count) {
-  for (let i = 0; i < 400; i++) {
-    const rows = await mailsTo(email);
-    if (rows.length >= count) return rows;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`${email}: expected ${count} mails, have ${(await mailsTo(email)).length}`);
-}
+const mailsTo = (email) => mailsToIn(ops, email);
+const mails = (email, count) => mailsIn(ops, email, count);
 function linkIn(mail, path) {
   const m = mail.text.match(new RegExp(`https://site\\.localhost(${path}\\?t=[\\w-]+)`));
   assert.ok(m, mail.text);

@@ -11,6 +11,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { startPlatform } from './harness/platform.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from './fakes/index.mjs';
 import { settled } from './harness/expect.mjs';
+import { Visitor as BaseVisitor, mails as mailsIn, mailsTo as mailsToIn } from './harness/visitor.mjs';
 
 const ORIGIN = 'https://my.rtopacks.com.au';
 const TOKEN = 'test-trigger-token';
@@ -25,85 +26,16 @@ const iso = (d = platform.now()) => new Date(d).toISOString().replace(/\.\d{3}Z$
 const later = (ms) => platform.setClock(new Date(platform.now().getTime() + ms));
 const MINUTE = 60_000;
 
-/** A browser, reduced to what the workspace needs: a cookie jar and an address. */
-let visitors = 0;
-class Visitor {
+/** A visitor of the workspace (tests/harness/visitor.mjs), straight to the worker. */
+class Visitor extends BaseVisitor {
   /** Each visitor has its own address unless told (the per-address limit is tested apart). */
-  constructor(ip = `10.0.${++visitors >> 8}.${visitors & 255}`) {
-    this.ip = ip;
-    this.jar = new Map();
-    this.last = null;
-  }
-
-  cookieHeader() {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  async request(method, path, { body, headers = {} } = {}) {
-    const res = await worker.fetch(`${ORIGIN}${path}`, {
-      method,
-      body,
-      redirect: 'manual',
-      headers: { 'CF-Connecting-IP': this.ip, 'User-Agent': 'workspace-test', ...(this.jar.size ? { Cookie: this.cookieHeader() } : {}), ...headers },
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = c.split(';');
-      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
-      if (attrs.some((a) => /^\s*Max-Age=0\s*$/i.test(a))) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    const text = method === 'HEAD' ? '' : await res.text();
-    const page = { status: res.status, headers: res.headers, text, location: res.headers.get('location'), cookies: res.headers.getSetCookie() };
-    if (res.headers.get('content-type')?.startsWith('text/html')) this.last = page;
-    return page;
-  }
-
-  get(path, opts) {
-    return this.request('GET', path, opts);
-  }
-
-  /** The CSRF token of the form posting to `action` on `page` (default: the last page seen). */
-  token(action, page = this.last) {
-    const re = new RegExp(`action="${action.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"[^>]*><input type="hidden" name="csrf" value="([^"]*)"`);
-    return page?.text.match(re)?.[1];
-  }
-
-  /** A same-origin form POST, with the form's own token unless `csrf` says otherwise. */
-  post(action, fields = {}, { csrf = this.token(action), site = 'same-origin', origin = ORIGIN, headers = {} } = {}) {
-    const form = new URLSearchParams({ ...(csrf === null || csrf === undefined ? {} : { csrf }), ...fields });
-    return this.request('POST', action, {
-      body: form.toString(),
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        ...(site ? { 'Sec-Fetch-Site': site } : {}),
-        ...(origin ? { Origin: origin } : {}),
-        ...headers,
-      },
-    });
-  }
-
-  async follow(page) {
-    assert.equal(page.status, 303, page.text.slice(0, 300));
-    return this.get(page.location);
-  }
-
-  session() {
-    return this.jar.get('__Host-rtp_session');
+  constructor(ip) {
+    super((url, init) => worker.fetch(url, init), ORIGIN, { ...(ip ? { ip } : {}), userAgent: 'workspace-test' });
   }
 }
 
-/** Mails recorded for `email`, oldest first. */
-const mailsTo = (email) => ops.all("SELECT * FROM email_outbox WHERE to_addrs = ?1 ORDER BY created_at, rowid", JSON.stringify([email]));
-
-/** Waits until `email` has `count` mails (they are sent after the answer, in waitUntil). */
-async function mails(email, count) {
-  for (let i = 0; i < 400; i++) {
-    const rows = await mailsTo(email);
-    if (rows.length >= count) return rows;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`${email}: expected ${count} mails, have ${(await mailsTo(email)).length}`);
-}
+const mailsTo = (email) => mailsToIn(ops, email);
+const mails = (email, count) => mailsIn(ops, email, count);
 
 /** The path and query of the sign-in link in a mail. */
 function linkIn(mail) {
