@@ -21,6 +21,7 @@ import { startPlatform } from './harness/platform.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from './fakes/index.mjs';
 import { createAccess, HEADER } from './harness/access.mjs';
 import { settled } from './harness/expect.mjs';
+import { QUIET_SEC02 } from './harness/visitor.mjs';
 
 const ADMIN = 'https://admin.rtopacks.com.au';
 const TOKEN = 'test-trigger-token';
@@ -38,9 +39,7 @@ const iso = (d = platform.now()) => new Date(d).toISOString().replace(/\.\d{3}Z$
 before(async () => {
   fakes = createFakes({ size: 'small', baseDate: '2026-11-21T16:00:00Z', now: () => platform?.now() ?? new Date('2026-11-21T16:00:00Z') });
   access = createAccess({ now: () => platform.now(), email: OPERATOR });
-  const sec02 = { SEC02_VELOCITY_AMBER_PER_MINUTE: '100000', SEC02_VELOCITY_RED_PER_MINUTE: '100000',
-    SEC02_SEQUENTIAL_AMBER_RUN: '100000', SEC02_SEQUENTIAL_RED_RUN: '100000', SEC02_BREADTH_AMBER_GROUPS: '1000',
-    SEC02_BREADTH_RED_GROUPS: '1000', SEC02_TIMING_AMBER_STREAK: '100000', SEC02_TIMING_RED_STREAK: '100000' };
+  const sec02 = QUIET_SEC02;
   platform = await startPlatform({
     workers: ['tga-sync', 'enrich-sync', 'internal-api', 'admin', ...(WORKSPACE ? ['workspace'] : [])],
     now: '2026-11-21T16:00:00Z',

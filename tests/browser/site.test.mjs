@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startBrowserStack } from './harness.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from '../fakes/index.mjs';
 import { settled } from '../harness/expect.mjs';
+import { QUIET_SEC02 } from '../harness/visitor.mjs';
 
 const CSRF_SECRET = 'site-browser-csrf-secret-0123456789abcdefgh';
 const NOW = '2026-11-23T00:00:00Z';
@@ -26,9 +27,7 @@ before(async () => {
       // A browser clicking through pages at machine speed is not what SEC-02 is tested on here.
       'internal-api': {
         ANON_SALT: 'browser-salt',
-        SEC02_VELOCITY_AMBER_PER_MINUTE: '100000', SEC02_VELOCITY_RED_PER_MINUTE: '100001',
-        SEC02_TIMING_AMBER_STREAK: '100000', SEC02_TIMING_RED_STREAK: '100001',
-        SEC02_SEQUENTIAL_AMBER_RUN: '100000', SEC02_SEQUENTIAL_RED_RUN: '100001',
+        ...QUIET_SEC02,
       },
       site: { CSRF_SECRET, ORIGIN: origin('site'), WORKSPACE_URL: origin('workspace'), ENVIRONMENT: 'dev' },
     }),

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startBrowserStack } from './harness.mjs';
 import { createFakes, DEFAULT_CREDENTIALS } from '../fakes/index.mjs';
 import { settled } from '../harness/expect.mjs';
+import { QUIET_SEC02 } from '../harness/visitor.mjs';
 
 const CSRF_SECRET = 'workspace-browser-csrf-secret-0123456789abcdef';
 const NOW = '2026-11-23T00:00:00Z';
@@ -24,8 +25,7 @@ before(async () => {
       // A browser clicking through pages at machine speed is not what SEC-02 is tested on here.
       'internal-api': {
         ANON_SALT: 'browser-salt',
-        SEC02_VELOCITY_AMBER_PER_MINUTE: '100000', SEC02_VELOCITY_RED_PER_MINUTE: '100000',
-        SEC02_TIMING_AMBER_STREAK: '100000', SEC02_TIMING_RED_STREAK: '100000',
+        ...QUIET_SEC02,
       },
       workspace: { CSRF_SECRET, ANON_SALT: 'browser-salt', ORIGIN: origin('workspace'), SITE_URL: origin('site') },
     }),
