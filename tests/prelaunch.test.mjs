@@ -342,8 +342,8 @@ test('bad input: the form comes back with plain-words errors and the values, and
     [{ email: '' }, 'email', 'Enter your email address.'],
     [{ email: 'not-an-address' }, 'email', 'Enter an email address with an @, like name@example.com.'],
     [{ email: 'a@b' }, 'email', 'Enter an email address like name@example.com.'],
-    [{ email: 'ok@example.org', rto_code: '123' }, 'rto_code', 'An RTO code is 4 or 5 digits, like 45329. Check the code, or leave it blank.'],
-    [{ email: 'ok@example.org', rto_code: '45329a' }, 'rto_code', 'An RTO code is 4 or 5 digits, like 45329. Check the code, or leave it blank.'],
+    [{ email: 'ok@example.org', rto_code: '123456789' }, 'rto_code', 'An RTO code is 1 to 8 digits, like 45329. Check the code, or leave it blank.'],
+    [{ email: 'ok@example.org', rto_code: '45329a' }, 'rto_code', 'An RTO code is 1 to 8 digits, like 45329. Check the code, or leave it blank.'],
     [{ email: 'ok@example.org', rto_code: '99999' }, 'rto_code', 'RTO 99999 isn(&#39;|\')t on training.gov.au(&#39;|\')s register. Check the code, or leave it blank.'],
     [{ email: 'ok@example.org', name: 'x'.repeat(201) }, 'name', 'Your name is too long. Use 200 characters or fewer.'],
     [{ email: 'ok@example.org', organisation: 'Line\nbreak' }, 'organisation', 'The organisation(&#39;|\')s name can(&#39;|\')t contain line breaks or other control characters.'],
@@ -360,7 +360,7 @@ test('bad input: the form comes back with plain-words errors and the values, and
     if (fields.email) assert.match(html, new RegExp(`id="email" name="email" value="${fields.email}"`));
   }
   // Several problems at once, each listed.
-  const { html } = await signUp({ email: 'nope', rto_code: '1' });
+  const { html } = await signUp({ email: 'nope', rto_code: '1x' });
   assert.equal(html.match(/<li><a href="#/g).length, 2);
   assert.deepEqual(
     [await count('SELECT count(*) AS n FROM waitlist'), await count('SELECT count(*) AS n FROM verification_tokens')],

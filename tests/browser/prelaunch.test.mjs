@@ -89,7 +89,7 @@ test('a mistake is shown next to its field and the corrected form goes through',
   const home = stack.origin('prelaunch');
   await page.goto(`${home}/`);
   await page.getByLabel('Email address').fill('not an address');
-  await page.getByLabel('RTO code (optional)').fill('12');
+  await page.getByLabel('RTO code (optional)').fill('12a');
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Join the waitlist' }).click()]);
   const summary = page.getByRole('alert');
   await summary.waitFor();
@@ -97,7 +97,7 @@ test('a mistake is shown next to its field and the corrected form goes through',
   // The summary has focus (no script: autofocus), and its links lead to the fields.
   assert.equal(await page.evaluate(() => document.activeElement.classList.contains('error-summary')), true);
   assert.equal(await page.getByLabel('Email address').getAttribute('aria-invalid'), 'true');
-  await page.getByRole('link', { name: /4 or 5 digits/ }).click();
+  await page.getByRole('link', { name: /1 to 8 digits/ }).click();
   assert.equal(new URL(page.url()).hash, '#rto_code');
 
   await page.getByLabel('Email address').fill('fixed@example.edu.au');

@@ -57,6 +57,7 @@ pub mod layout;
 pub mod redirect;
 pub mod response;
 pub mod text;
+pub mod waitlist;
 
 pub use layout::{NavLink, Notice, NoticeKind, Page, SignOut, Surface};
 pub use maud::Markup;

@@ -13,7 +13,7 @@
 
 use chrono::{DateTime, Utc};
 use rtopacks_domain::keys::anonymous_client_id;
-use rtopacks_domain::signin::{Email, LinkLimits, LinkToken};
+use rtopacks_domain::signin::{LinkLimits, LinkToken};
 use rtopacks_edge::bindings::{INTAKE_DB, RTOPACKS_DB};
 use rtopacks_edge::email;
 use rtopacks_edge::surface::{self, vars, Visit};
@@ -22,12 +22,12 @@ use rtopacks_store::prelaunch::{register_check, RegisterCheck};
 use rtopacks_store::D1Db;
 use rtopacks_web::components::FormErrors;
 use rtopacks_web::form::{self, DEFAULT_MAX_BYTES};
+use rtopacks_web::waitlist::{self, Checked, JoinForm};
 use rtopacks_web::Html;
-use serde::Deserialize;
 use worker::{console_error, console_log, Context, Env};
 
 use crate::mail;
-use crate::pages::{self, Values, MAX_TEXT};
+use crate::pages::{self, Values};
 
 /// The form's action: tokens are bound to it.
 pub const ACTION: &str = "/";
@@ -35,92 +35,38 @@ pub const ACTION: &str = "/";
 /// Where the sign-ups of this worker come from (`waitlist.source`).
 const SOURCE: &str = "prelaunch";
 
-/// The waitlist form as posted. Every field defaults to empty, so a missing field is a
-/// plain-words error next to it rather than a decoding failure.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct JoinForm {
-    pub email: String,
-    pub name: String,
-    pub organisation: String,
-    pub rto_code: String,
-    pub csrf: String,
-}
-
-impl JoinForm {
-    fn values(&self) -> Values<'_> {
-        Values {
-            email: &self.email,
-            name: &self.name,
-            organisation: &self.organisation,
-            rto_code: &self.rto_code,
-        }
+/// The posted values, to fill the form again after an error.
+fn values(f: &JoinForm) -> Values<'_> {
+    Values {
+        email: &f.email,
+        name: &f.name,
+        organisation: &f.organisation,
+        rto_code: &f.rto_code,
     }
 }
 
-/// A form that passed its checks.
-struct Checked {
-    email: Email,
-    name: Option<String>,
-    organisation: Option<String>,
-    rto_code: Option<String>,
-}
-
-/// An RTO code as the register writes it: 4 or 5 digits, leading zeros kept (`0275`).
-pub fn rto_code_shape(value: &str) -> Result<Option<String>, String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    if (4..=5).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(Some(v.to_owned()))
-    } else {
-        Err("An RTO code is 4 or 5 digits, like 45329. Check the code, or leave it blank.".into())
-    }
-}
-
-/// The form's checks: the address, the lengths, and the RTO code's shape and presence on
-/// the register. A register that cannot be read refuses nothing (logged).
+/// The form's checks (`rtopacks_web::waitlist`, shared with the site's `/waitlist`), and
+/// the RTO code's presence on the register. A register that cannot be read refuses
+/// nothing (logged).
 async fn check(env: &Env, f: &JoinForm) -> Result<Checked, FormErrors> {
-    let mut errors = FormErrors::new();
-    let email = Email::parse(&f.email)
-        .map_err(|e| errors.add("email", e.to_string()))
-        .ok();
-    let name = errors.one_line("name", "Your name", &f.name, MAX_TEXT);
-    let organisation = errors.one_line(
-        "organisation",
-        "The organisation's name",
-        &f.organisation,
-        MAX_TEXT,
-    );
-    let rto_code = match rto_code_shape(&f.rto_code) {
-        Ok(code) => code,
-        Err(message) => {
-            errors.add("rto_code", message);
-            None
-        }
-    };
-    if let Some(code) = &rto_code {
-        match on_register(env, code).await {
-            Ok(RegisterCheck::Unknown) => errors.add(
-                "rto_code",
-                format!(
-                    "RTO {code} isn't on training.gov.au's register. Check the code, or leave it blank."
-                ),
-            ),
+    let checked = waitlist::check(f)?;
+    if let Some(code) = &checked.rto_code {
+        match on_register(env, code.as_str()).await {
+            Ok(RegisterCheck::Unknown) => {
+                let mut errors = FormErrors::new();
+                errors.add(
+                    "rto_code",
+                    format!(
+                        "RTO {code} isn't on training.gov.au's register. Check the code, or leave it blank."
+                    ),
+                );
+                return Err(errors);
+            }
             Ok(RegisterCheck::Known | RegisterCheck::Unchecked) => {}
             Err(e) => console_error!("prelaunch: RTO code check skipped: {e}"),
         }
     }
-    match email {
-        Some(email) if errors.is_empty() => Ok(Checked {
-            email,
-            name,
-            organisation,
-            rto_code,
-        }),
-        _ => Err(errors),
-    }
+    Ok(checked)
 }
 
 async fn on_register(env: &Env, code: &str) -> Result<RegisterCheck, String> {
@@ -182,16 +128,17 @@ pub async fn submit(
     }
     let checked = match check(env, &f).await {
         Ok(c) => c,
-        Err(errors) => return form_page(env, visit, &f.values(), &errors, now),
+        Err(errors) => return form_page(env, visit, &values(&f), &errors, now),
     };
 
+    let rto_code = checked.rto_code.as_ref().map(|c| c.to_string());
     let token = LinkToken::generate().map_err(|e| e.to_string())?;
     let ip_hash = requester_hash(env, &visit.address);
     let signup = Signup {
         email: &checked.email,
         name: checked.name.as_deref(),
         organisation: checked.organisation.as_deref(),
-        rto_code: checked.rto_code.as_deref(),
+        rto_code: rto_code.as_deref(),
         source: Some(SOURCE),
         ip_hash: &ip_hash,
     };

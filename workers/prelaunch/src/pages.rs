@@ -7,6 +7,7 @@ use rtopacks_store::prelaunch::LinkState;
 use rtopacks_web::components::{post_form, submit, Field, FormErrors};
 use rtopacks_web::csrf::CsrfError;
 use rtopacks_web::form::FormError;
+use rtopacks_web::waitlist::MAX_TEXT;
 use rtopacks_web::{Html, Notice, Page, Surface};
 
 /// What the waitlist form shows again after a problem.
@@ -17,9 +18,6 @@ pub struct Values<'a> {
     pub organisation: &'a str,
     pub rto_code: &'a str,
 }
-
-/// Longest name and organisation accepted.
-pub const MAX_TEXT: usize = 200;
 
 fn page(path: &str, title: &str, body: Markup) -> Page {
     Page::new(Surface::Prelaunch, path, title, body)
@@ -69,7 +67,7 @@ pub fn landing(csrf: &str, v: &Values<'_>, errors: &FormErrors) -> Page {
                 .text())
             (Field::new("rto_code", "RTO code (optional)")
                 .value(v.rto_code)
-                .hint("The 4 or 5 digit code of your RTO on training.gov.au, like 45329.")
+                .hint("Your RTO's code on training.gov.au, like 45329.")
                 .autocomplete("off")
                 .errors(errors)
                 .text())

@@ -10,14 +10,14 @@
 //! | `POST /waitlist/verify` | uses the token once and confirms the address |
 
 use maud::html;
-use rtopacks_catalogue::RtoCode;
-use rtopacks_domain::signin::{hash_presented, Email, LinkLimits, LinkToken, LINK_TTL};
+use rtopacks_domain::signin::{hash_presented, LinkLimits, LinkToken, LINK_TTL};
 use rtopacks_edge::bindings::INTAKE_DB;
 use rtopacks_store::intake::{self, Signup};
 use rtopacks_store::prelaunch::{link_state, LinkState};
 use rtopacks_store::D1Db;
 use rtopacks_web::components::{post_form, submit, Field, FormErrors};
 use rtopacks_web::form::{self, DEFAULT_MAX_BYTES};
+use rtopacks_web::waitlist::{self, JoinForm, MAX_TEXT};
 use rtopacks_web::{Html, Notice};
 use serde::Deserialize;
 
@@ -30,18 +30,6 @@ pub const PATH: &str = "/waitlist";
 pub const VERIFY: &str = "/waitlist/verify";
 /// `waitlist.source` of the site's sign-ups.
 const SOURCE: &str = "site";
-/// Longest name and organisation accepted.
-const MAX_TEXT: usize = 200;
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct JoinForm {
-    email: String,
-    name: String,
-    organisation: String,
-    rto_code: String,
-    csrf: String,
-}
 
 fn intake_db(ctx: &Ctx<'_>) -> Result<D1Db, String> {
     ctx.env
@@ -126,39 +114,18 @@ pub async fn join(ctx: &Ctx<'_>, body: &[u8]) -> Result<Html, String> {
     if let Err(e) = ctx.check_post(&f.csrf) {
         return Ok(view::refused(PATH, &e));
     }
-    let mut errors = FormErrors::new();
-    let email = Email::parse(&f.email)
-        .map_err(|e| errors.add("email", e.to_string()))
-        .ok();
-    let name = errors.one_line("name", "Your name", &f.name, MAX_TEXT);
-    let organisation = errors.one_line(
-        "organisation",
-        "The organisation's name",
-        &f.organisation,
-        MAX_TEXT,
-    );
-    let rto_code = match f.rto_code.trim() {
-        "" => None,
-        c => match RtoCode::parse(c) {
-            Ok(code) => Some(code.to_string()),
-            Err(_) => {
-                errors.add(
-                    "rto_code",
-                    "An RTO code is 1 to 8 digits, like 45329. Check the code, or leave it blank.",
-                );
-                None
-            }
-        },
+    let checked = match waitlist::check(&f) {
+        Ok(c) => c,
+        Err(errors) => return form_page(ctx, &f, &errors),
     };
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
-        return form_page(ctx, &f, &errors);
-    };
+    let email = checked.email;
+    let rto_code = checked.rto_code.map(|c| c.to_string());
     let token = LinkToken::generate().map_err(|e| e.to_string())?;
     let requester = ctx.requester_hash();
     let signup = Signup {
         email: &email,
-        name: name.as_deref(),
-        organisation: organisation.as_deref(),
+        name: checked.name.as_deref(),
+        organisation: checked.organisation.as_deref(),
         rto_code: rto_code.as_deref(),
         source: Some(SOURCE),
         ip_hash: &requester,
