@@ -126,6 +126,28 @@ pub fn check_post(
     key.verify(&binding, &visit.path, token, now)
 }
 
+/// The salt of a visitor's address hash (`requested_ip_hash`, `sessions.ip_hash`, the
+/// waitlist's per-requester limit): `ANON_SALT` when set (the salt internal-api hashes
+/// anonymous clients with, so the logs agree), else one derived from the CSRF secret
+/// (labelled, so the two uses never coincide). Neither set: refused, never an unsalted
+/// hash.
+pub fn requester_salt(
+    anon_salt: Option<&str>,
+    csrf_secret: Option<&str>,
+) -> Result<String, String> {
+    match (
+        anon_salt.filter(|s| !s.is_empty()),
+        csrf_secret.filter(|s| !s.is_empty()),
+    ) {
+        (Some(salt), _) => Ok(salt.to_owned()),
+        (None, Some(secret)) => Ok(format!("requester|{secret}")),
+        (None, None) => Err(format!(
+            "neither ANON_SALT nor {} is set: a visitor's address cannot be hashed",
+            vars::CSRF_SECRET
+        )),
+    }
+}
+
 /// The CSRF key from the secret, refusing a missing or short one (fail closed).
 pub fn csrf_key(secret: Option<&str>) -> Result<CsrfKey, String> {
     match secret {
@@ -186,6 +208,20 @@ mod worker_glue {
     pub fn csrf_key_from(env: &Env) -> Result<CsrfKey, String> {
         let secret = env.secret(vars::CSRF_SECRET).ok().map(|s| s.to_string());
         csrf_key(secret.as_deref())
+    }
+
+    /// The visitor's address as the surfaces store and rate-limit it: a salted hash
+    /// ([`requester_salt`]), never the address.
+    pub fn requester_hash(env: &Env, visit: &Visit) -> Result<String, String> {
+        let secret = |name: &str| env.secret(name).ok().map(|s| s.to_string());
+        let salt = requester_salt(
+            secret(crate::bindings::catalogue_secrets::ANON_SALT).as_deref(),
+            secret(vars::CSRF_SECRET).as_deref(),
+        )?;
+        Ok(rtopacks_domain::keys::anonymous_client_id(
+            &salt,
+            &visit.address,
+        ))
     }
 
     /// The surface's own origin (`ORIGIN`), e.g. `https://my.rtopacks.com.au`.
@@ -268,6 +304,14 @@ mod tests {
             check_post(&key, &v, Some("sess_1"), ORIGIN, Some(&signed), now),
             Ok(())
         );
+    }
+
+    #[test]
+    fn addresses_are_hashed_with_anon_salt_else_a_labelled_csrf_secret_never_unsalted() {
+        assert_eq!(requester_salt(Some("s"), Some("c")).unwrap(), "s");
+        assert_eq!(requester_salt(Some(""), Some("c")).unwrap(), "requester|c");
+        assert!(requester_salt(None, Some("")).is_err());
+        assert!(requester_salt(None, None).is_err());
     }
 
     #[test]

@@ -12,11 +12,10 @@
 //! tells them to wait a few minutes when nothing arrives.
 
 use chrono::{DateTime, Utc};
-use rtopacks_domain::keys::anonymous_client_id;
 use rtopacks_domain::signin::{LinkLimits, LinkToken};
 use rtopacks_edge::bindings::{INTAKE_DB, RTOPACKS_DB};
 use rtopacks_edge::email;
-use rtopacks_edge::surface::{self, vars, Visit};
+use rtopacks_edge::surface::{self, Visit};
 use rtopacks_store::intake::{self, JoinReason, Signup};
 use rtopacks_store::prelaunch::{register_check, RegisterCheck};
 use rtopacks_store::D1Db;
@@ -99,16 +98,6 @@ pub fn form_page(
     Ok(html.no_store())
 }
 
-/// The requester's address as the rate limit counts it: a salted hash, never the address.
-/// The salt is derived from `CSRF_SECRET` (labelled, so the two uses never coincide).
-fn requester_hash(env: &Env, address: &str) -> String {
-    let secret = env
-        .secret(vars::CSRF_SECRET)
-        .map(|s| s.to_string())
-        .unwrap_or_default();
-    anonymous_client_id(&format!("prelaunch-requester|{secret}"), address)
-}
-
 /// `POST /`.
 pub async fn submit(
     body: &[u8],
@@ -133,7 +122,7 @@ pub async fn submit(
 
     let rto_code = checked.rto_code.as_ref().map(|c| c.to_string());
     let token = LinkToken::generate().map_err(|e| e.to_string())?;
-    let ip_hash = requester_hash(env, &visit.address);
+    let ip_hash = surface::requester_hash(env, visit)?;
     let signup = Signup {
         email: &checked.email,
         name: checked.name.as_deref(),

@@ -5,9 +5,8 @@
 use std::cell::RefCell;
 
 use chrono::{DateTime, Utc};
-use rtopacks_domain::keys::anonymous_client_id;
 use rtopacks_edge::internal::{InternalApi, InternalError};
-use rtopacks_edge::surface::{self, vars, Visit};
+use rtopacks_edge::surface::{self, Visit};
 use rtopacks_web::cookie::{self, SESSION_COOKIE};
 use rtopacks_web::csrf::CsrfError;
 use rtopacks_web::Html;
@@ -120,16 +119,11 @@ impl<'a> Ctx<'a> {
         surface::check_post(&key, self.visit, None, &self.origin, Some(token), self.now)
     }
 
-    /// The requester as the link rate limits count it: a salted hash of the address,
-    /// never the address. The salt derives from `CSRF_SECRET`, labelled so the two uses
-    /// never coincide.
-    pub fn requester_hash(&self) -> String {
-        let secret = self
-            .env
-            .secret(vars::CSRF_SECRET)
-            .map(|s| s.to_string())
-            .unwrap_or_default();
-        anonymous_client_id(&format!("site-requester|{secret}"), &self.visit.address)
+    /// The requester as the link rate limits count it: a salted hash of the address
+    /// (`surface::requester_hash`, the same as the workspace's, so the per-address limits
+    /// of sign-in and claim links count alike).
+    pub fn requester_hash(&self) -> Result<String, String> {
+        surface::requester_hash(self.env, self.visit)
     }
 
     /// Mail `message` after the reply has left, so answers that mail and answers that do

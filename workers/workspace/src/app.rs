@@ -2,12 +2,12 @@
 //! and tier, and the client of internal-api that forwards that session.
 
 use chrono::{DateTime, Utc};
-use rtopacks_domain::keys::{anonymous_client_id, Tier};
+use rtopacks_domain::keys::Tier;
 use rtopacks_domain::signin::{hash_presented, SessionPolicy};
-use rtopacks_edge::bindings::{catalogue_secrets, ENGINE_DB, OPS_DB};
+use rtopacks_edge::bindings::{ENGINE_DB, OPS_DB};
 use rtopacks_edge::clock;
 use rtopacks_edge::internal::{InternalApi, InternalError};
-use rtopacks_edge::surface::{self, vars, Visit};
+use rtopacks_edge::surface::{self, Visit};
 use rtopacks_store::signin::LiveSession;
 use rtopacks_store::{identity, signin, D1Db, StoreError};
 use rtopacks_web::cookie::{self, SESSION_COOKIE};
@@ -71,25 +71,9 @@ impl<'a> App<'a> {
     }
 
     /// The salted hash of the visitor's address, the only form in which it is stored
-    /// (`magic_link_tokens.requested_ip_hash`, `sessions.ip_hash`). The salt is
-    /// `ANON_SALT`, the one internal-api hashes anonymous clients with, so the two logs
-    /// agree; without it, the CSRF secret (never stored, never sent).
+    /// (`magic_link_tokens.requested_ip_hash`, `sessions.ip_hash`).
     pub fn ip_hash(&self) -> worker::Result<String> {
-        let salt = self
-            .env
-            .secret(catalogue_secrets::ANON_SALT)
-            .ok()
-            .map(|s| s.to_string())
-            .filter(|s| !s.is_empty())
-            .or_else(|| {
-                self.env
-                    .secret(vars::CSRF_SECRET)
-                    .ok()
-                    .map(|s| s.to_string())
-            })
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| worker::Error::RustError("no ANON_SALT or CSRF_SECRET".into()))?;
-        Ok(anonymous_client_id(&salt, &self.visit.address))
+        surface::requester_hash(self.env, &self.visit).map_err(worker::Error::RustError)
     }
 
     pub fn site_url(&self) -> String {

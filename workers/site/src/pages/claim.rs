@@ -222,7 +222,7 @@ pub async fn request(ctx: &Ctx<'_>, raw: &str, body: &[u8]) -> Result<Html, Stri
     let purpose = LinkPurpose::Claim {
         rto_code: code.clone(),
     };
-    let requester = ctx.requester_hash();
+    let requester = ctx.requester_hash()?;
     let link = NewLink {
         email: &email,
         purpose: &purpose,

@@ -121,7 +121,7 @@ pub async fn join(ctx: &Ctx<'_>, body: &[u8]) -> Result<Html, String> {
     let email = checked.email;
     let rto_code = checked.rto_code.map(|c| c.to_string());
     let token = LinkToken::generate().map_err(|e| e.to_string())?;
-    let requester = ctx.requester_hash();
+    let requester = ctx.requester_hash()?;
     let signup = Signup {
         email: &email,
         name: checked.name.as_deref(),
